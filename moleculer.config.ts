@@ -1,0 +1,51 @@
+/**
+ * Broker options for a node, derived from the typed configuration (see
+ * platform/config.ts, the only reader of the environment).
+ */
+import type { BrokerOptions } from "moleculer";
+import { Errors } from "moleculer";
+import type { AppConfig } from "./platform/config";
+
+export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOptions> = {}): BrokerOptions {
+  return {
+    namespace: "hospital",
+    nodeID: config.nodeId ?? undefined,
+    transporter: (config.transporter ?? undefined) as BrokerOptions["transporter"],
+    logger: {
+      type: "Console",
+      options: {
+        level: config.logLevel,
+        formatter: config.mode === "cluster" ? "json" : "short",
+        colors: config.mode !== "cluster",
+      },
+    },
+    // A call that never answers must not hang a patient's request forever (the default is no limit).
+    requestTimeout: config.requestTimeoutMs,
+    retryPolicy: {
+      enabled: true,
+      retries: 3,
+      delay: 50,
+      maxDelay: 1000,
+      factor: 2,
+      check: (err: Error) => err instanceof Errors.MoleculerRetryableError,
+    },
+    circuitBreaker: {
+      enabled: true,
+      threshold: 0.5,
+      minRequestCount: 20,
+      windowTime: 60,
+      halfOpenTime: 10_000,
+    },
+    // SIGTERM waits for in-flight calls before the node leaves.
+    tracking: { enabled: true, shutdownTimeout: 10_000 },
+    registry: { strategy: "RoundRobin", preferLocal: true },
+    metrics:
+      config.metricsPort > 0
+        ? {
+            enabled: true,
+            reporter: { type: "Prometheus", options: { port: config.metricsPort, path: "/metrics" } },
+          }
+        : { enabled: false },
+    ...overrides,
+  };
+}

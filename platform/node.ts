@@ -1,0 +1,73 @@
+/**
+ * Builds one node: opens and migrates the database, creates the broker and
+ * the services this node runs. `server.ts` starts it; tests build their own.
+ */
+import type { BrokerOptions, ServiceSchema } from "moleculer";
+import { ServiceBroker } from "moleculer";
+import { brokerOptions } from "../moleculer.config";
+import { accountsService } from "../services/accounts/accounts.service";
+import { apiService } from "../services/api/api.service";
+import { healthService } from "../services/health/health.service";
+import { hospitalsService } from "../services/hospitals/hospitals.service";
+import { patientsService } from "../services/patients/patients.service";
+import { schedulesService } from "../services/schedules/schedules.service";
+import { slotsService } from "../services/slots/slots.service";
+import type { App } from "./app";
+import type { AppConfig } from "./config";
+import { openDatabase, tuneDatabase } from "./db/database";
+import { migrate } from "./db/migrate";
+import { defineModels } from "./db/models";
+import { resolveJwtSecret } from "./jwt-secret";
+
+const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
+  api: apiService,
+  health: healthService,
+  accounts: accountsService,
+  patients: patientsService,
+  hospitals: hospitalsService,
+  slots: slotsService,
+  schedules: schedulesService,
+};
+
+export const SERVICE_NAMES = Object.keys(SERVICE_FACTORIES);
+
+export interface NodeOptions {
+  now?: () => Date;
+  broker?: Partial<BrokerOptions>;
+}
+
+export interface HospitalNode {
+  app: App;
+  broker: ServiceBroker;
+  stop(): Promise<void>;
+}
+
+export async function createNode(config: AppConfig, options: NodeOptions = {}): Promise<HospitalNode> {
+  const unknown = config.services.filter((s) => !SERVICE_NAMES.includes(s));
+  if (unknown.length > 0) throw new Error(`SERVICES names unknown services: ${unknown.join(", ")}`);
+
+  const broker = new ServiceBroker(brokerOptions(config, options.broker));
+  const sequelize = openDatabase(config.dbUrl);
+  await tuneDatabase(sequelize);
+  const applied = await migrate(sequelize);
+  if (applied.length > 0) broker.logger.info(`Applied migrations: ${applied.join(", ")}`);
+
+  const app: App = {
+    config,
+    sequelize,
+    models: defineModels(sequelize),
+    jwtSecret: resolveJwtSecret(config, (msg) => broker.logger.warn(msg)),
+    now: options.now ?? (() => new Date()),
+  };
+  const names = config.services.length > 0 ? config.services : SERVICE_NAMES;
+  for (const name of names) broker.createService(SERVICE_FACTORIES[name](app));
+
+  return {
+    app,
+    broker,
+    async stop() {
+      await broker.stop();
+      await sequelize.close();
+    },
+  };
+}

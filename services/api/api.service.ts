@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Context, ServiceSchema } from "moleculer";
+import ApiGateway from "moleculer-web";
+import type { ApiSettingsSchema } from "moleculer-web";
+import type { App } from "../../platform/app";
+import type { AuthMeta, AuthUser } from "../../platform/auth";
+import { forbidden, unauthorized } from "../../platform/errors";
+import { verifyToken } from "../accounts/tokens";
+import { toErrorResponse } from "./error-response";
+import type { RouteSpec } from "./routes";
+import { API_ROUTES } from "./routes";
+
+type Req = IncomingMessage;
+
+/**
+ * The REST gateway: authenticates bearer tokens, checks roles from the route
+ * table, maps errors to one format, and routes. No domain logic lives here.
+ */
+export function apiService(app: App): ServiceSchema<ApiSettingsSchema> {
+  return {
+    name: "api",
+    mixins: [ApiGateway],
+    settings: {
+      port: app.config.port,
+      ip: "0.0.0.0",
+      log4XXResponses: false,
+      routes: [
+        {
+          path: "/health",
+          mappingPolicy: "restrict",
+          aliases: { "GET /live": "health.live", "GET /ready": "health.ready" },
+        },
+        {
+          path: "/api/v1",
+          mappingPolicy: "restrict",
+          authentication: true,
+          authorization: true,
+          bodyParsers: { json: { limit: "64kb", strict: true }, urlencoded: false },
+          aliases: API_ROUTES,
+        },
+      ],
+      onError(
+        this: { logger: { error(...a: unknown[]): void } },
+        _req: Req,
+        res: ServerResponse,
+        err: Error,
+      ) {
+        const { status, body } = toErrorResponse(err);
+        if (status >= 500) this.logger.error("Request failed", err);
+        if (res.headersSent) return;
+        res.setHeader("Content-Type", "application/json; charset=utf-8");
+        res.writeHead(status);
+        res.end(JSON.stringify(body));
+      },
+    },
+    methods: {
+      /** Resolves a bearer token to a live user; a token for a deleted user or a changed role is refused. */
+      async authenticate(
+        ctx: Context<unknown, AuthMeta>,
+        _route: unknown,
+        req: Req,
+      ): Promise<AuthUser | null> {
+        const header = req.headers.authorization;
+        if (!header) return null;
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!match) throw unauthorized("INVALID_TOKEN", "Authorization must be 'Bearer <token>'.");
+        const claims = verifyToken(match[1], app.jwtSecret);
+        const id = Number(claims?.sub);
+        if (!claims || !Number.isInteger(id) || id <= 0) {
+          throw unauthorized("INVALID_TOKEN", "The token is invalid or expired.");
+        }
+        const user = await ctx.call<AuthUser | null, { id: number }>("accounts.resolve", { id });
+        if (!user) throw unauthorized("UNKNOWN_USER", "The account of this token no longer exists.");
+        if (user.role !== claims.role || (user.role === "staff" && user.hospitalId !== claims.hid)) {
+          throw forbidden("The token's role no longer matches the account; sign in again.", "ROLE_MISMATCH");
+        }
+        return user;
+      },
+
+      authorize(ctx: Context<unknown, AuthMeta>, _route: unknown, _req: Req, alias: RouteSpec | undefined) {
+        const roles = alias?.roles;
+        if (!roles) return;
+        const user = ctx.meta.user;
+        if (!user) throw unauthorized("AUTH_REQUIRED", "Sign in first: send Authorization: Bearer <token>.");
+        if (!roles.includes(user.role))
+          throw forbidden(`This needs the role ${roles.join(" or ")}.`, "WRONG_ROLE");
+      },
+    },
+  };
+}

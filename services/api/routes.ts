@@ -1,0 +1,34 @@
+/**
+ * The REST surface of API.md: path → action, and who may call it. Role checks
+ * happen in the gateway from this table; per-hospital checks happen in the
+ * actions, which know the hospital.
+ */
+import type { Role } from "../../platform/db/models";
+
+export interface RouteSpec {
+  action: string;
+  /** Signed-in callers with one of these roles only; absent means anyone, signed in or not. */
+  roles?: Role[];
+}
+
+const anyone = (action: string): RouteSpec => ({ action });
+/** Hospital staff (the action then checks it is their hospital) and platform admins. */
+const staff = (action: string): RouteSpec => ({ action, roles: ["staff", "admin"] });
+const signedIn = (action: string): RouteSpec => ({ action, roles: ["patient", "staff", "admin"] });
+
+export const API_ROUTES: Record<string, RouteSpec> = {
+  "POST /auth/signup": anyone("accounts.signup"),
+  "POST /auth/login": anyone("accounts.login"),
+  "GET /me": signedIn("accounts.me"),
+  "GET /me/patients": { action: "patients.listMine", roles: ["patient"] },
+  "POST /me/patients": { action: "patients.addFamilyMember", roles: ["patient"] },
+
+  "GET /hospitals": anyone("hospitals.list"),
+  "GET /hospitals/:hospitalId": anyone("hospitals.detail"),
+  "GET /hospitals/:hospitalId/availability": anyone("slots.availability"),
+  "POST /hospitals": { action: "hospitals.create", roles: ["admin"] },
+  "PUT /hospitals/:hospitalId/holidays": staff("schedules.setHolidays"),
+  "POST /hospitals/:hospitalId/doctors": staff("schedules.addDoctor"),
+  "PUT /hospitals/:hospitalId/doctors/:doctorId/sessions": staff("schedules.setSessions"),
+  "PUT /hospitals/:hospitalId/doctors/:doctorId/leave": staff("schedules.setLeave"),
+};

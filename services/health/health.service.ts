@@ -1,0 +1,28 @@
+import type { ServiceSchema } from "moleculer";
+import type { App } from "../../platform/app";
+import { RetryableError } from "../../platform/errors";
+
+/** Liveness (the process answers) and readiness (its dependencies answer too). */
+export function healthService(app: App): ServiceSchema {
+  return {
+    name: "health",
+    actions: {
+      live: () => ({ status: "ok" }),
+
+      ready: {
+        async handler(this: { broker: { transit?: { connected: boolean } } }) {
+          const checks: Record<string, boolean> = {};
+          try {
+            await app.sequelize.query("SELECT 1");
+            checks.database = true;
+          } catch {
+            checks.database = false;
+          }
+          if (app.config.transporter) checks.transporter = this.broker.transit?.connected === true;
+          if (Object.values(checks).every(Boolean)) return { status: "ready", checks };
+          throw new RetryableError("NOT_READY", "A dependency is not reachable.", { checks });
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { Context, ServiceSchema } from "moleculer";
+import type { App } from "../../platform/app";
+import type { AuthMeta } from "../../platform/auth";
+import { assertHospitalStaff, requireUser } from "../../platform/auth";
+import { notFound } from "../../platform/errors";
+import { idParam, setStatus } from "../../platform/params";
+import { DEPARTMENTS } from "../hospitals/hospital.types";
+import type { Session } from "../hospitals/hospital.types";
+import { assertSessionsValid, datesParam, sessionsParam } from "../hospitals/calendar.params";
+
+/**
+ * Staff keep their hospital's calendar: closed days, doctors, their weekly
+ * sessions and leave. Every change is announced so the day actors reload.
+ */
+export function schedulesService(app: App): ServiceSchema {
+  const { Hospital, Doctor } = app.models;
+
+  async function hospitalFor(ctx: Context<{ hospitalId: number }, AuthMeta>) {
+    assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
+    const hospital = await Hospital.findByPk(ctx.params.hospitalId);
+    if (!hospital) throw notFound("Hospital", ctx.params.hospitalId);
+    return hospital;
+  }
+
+  async function doctorFor(ctx: Context<{ hospitalId: number; doctorId: number }, AuthMeta>) {
+    await hospitalFor(ctx);
+    const doctor = await Doctor.findOne({
+      where: { id: ctx.params.doctorId, hospitalId: ctx.params.hospitalId },
+    });
+    if (!doctor) throw notFound("Doctor", ctx.params.doctorId);
+    return doctor;
+  }
+
+  const announce = (ctx: Context, hospitalId: number) =>
+    ctx.broadcast("schedules.calendar.changed", { hospitalId });
+
+  return {
+    name: "schedules",
+    actions: {
+      /** Replaces the hospital's closed days (public holidays, its own closures). */
+      setHolidays: {
+        params: { hospitalId: idParam, holidays: datesParam },
+        async handler(ctx: Context<{ hospitalId: number; holidays: string[] }, AuthMeta>) {
+          const hospital = await hospitalFor(ctx);
+          await hospital.update({ holidays: [...ctx.params.holidays].sort() });
+          await announce(ctx, hospital.id);
+          return { hospitalId: hospital.id, holidays: hospital.holidays };
+        },
+      },
+
+      addDoctor: {
+        params: {
+          hospitalId: idParam,
+          name: { type: "string", trim: true, min: 1, max: 60 },
+          department: { type: "enum", values: [...DEPARTMENTS] },
+          sessions: sessionsParam,
+        },
+        async handler(
+          ctx: Context<
+            { hospitalId: number; name: string; department: string; sessions: Session[] },
+            AuthMeta
+          >,
+        ) {
+          const hospital = await hospitalFor(ctx);
+          assertSessionsValid(ctx.params.sessions);
+          const { name, department, sessions } = ctx.params;
+          const doctor = await Doctor.create({
+            hospitalId: hospital.id,
+            name,
+            department,
+            sessions,
+            leaveDays: [],
+          });
+          await announce(ctx, hospital.id);
+          setStatus(ctx, 201);
+          return { id: doctor.id, name, department, sessions };
+        },
+      },
+
+      /** Replaces a doctor's weekly sessions. */
+      setSessions: {
+        params: { hospitalId: idParam, doctorId: idParam, sessions: sessionsParam },
+        async handler(ctx: Context<{ hospitalId: number; doctorId: number; sessions: Session[] }, AuthMeta>) {
+          const doctor = await doctorFor(ctx);
+          assertSessionsValid(ctx.params.sessions);
+          await doctor.update({ sessions: ctx.params.sessions });
+          await announce(ctx, doctor.hospitalId);
+          return { doctorId: doctor.id, sessions: doctor.sessions };
+        },
+      },
+
+      /** Replaces a doctor's leave days. */
+      setLeave: {
+        params: { hospitalId: idParam, doctorId: idParam, leaveDays: datesParam },
+        async handler(ctx: Context<{ hospitalId: number; doctorId: number; leaveDays: string[] }, AuthMeta>) {
+          const doctor = await doctorFor(ctx);
+          await doctor.update({ leaveDays: [...ctx.params.leaveDays].sort() });
+          await announce(ctx, doctor.hospitalId);
+          return { doctorId: doctor.id, leaveDays: doctor.leaveDays };
+        },
+      },
+    },
+  };
+}
