@@ -77,7 +77,13 @@ export function apiService(app: App): ServiceSchema<ApiSettingsSchema> {
         return user;
       },
 
-      authorize(ctx: Context<unknown, AuthMeta>, _route: unknown, _req: Req, alias: RouteSpec | undefined) {
+      authorize(
+        ctx: Context<unknown, AuthMeta>,
+        _route: unknown,
+        _req: Req,
+        _res: ServerResponse,
+        alias?: RouteSpec,
+      ) {
         const roles = alias?.roles;
         if (!roles) return;
         const user = ctx.meta.user;

@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from "./config";
+
+describe("loadConfig", () => {
+  test("no variables means the embedded defaults", () => {
+    const config = loadConfig({}, "/srv/app");
+    expect(config).toMatchObject({
+      mode: "embedded",
+      dbUrl: "sqlite:/srv/app/data/hospital.sqlite",
+      transporter: null,
+      jwtSecret: null,
+      port: 3000,
+      metricsPort: 3030,
+      demoPassword: "demo1234!",
+      seedOnEmpty: true,
+      services: [],
+    });
+  });
+
+  test("a transporter switches to cluster mode, which needs a JWT secret and does not seed", () => {
+    const config = loadConfig({
+      TRANSPORTER: "redis://127.0.0.1:6379",
+      JWT_SECRET: "x".repeat(32),
+      NODE_ID: "n1",
+    });
+    expect(config).toMatchObject({ mode: "cluster", nodeId: "n1", seedOnEmpty: false });
+    expect(() => loadConfig({ TRANSPORTER: "redis://127.0.0.1:6379" })).toThrow(/JWT_SECRET is required/);
+  });
+
+  test("every bad variable is named in one error", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: "http",
+        METRICS_PORT: "-1",
+        DB_URL: "postgres://x",
+        JWT_SECRET: "short",
+        LOG_LEVEL: "loud",
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    for (const name of ["PORT", "METRICS_PORT", "DB_URL", "JWT_SECRET", "LOG_LEVEL"])
+      expect(problems).toContain(name);
+  });
+
+  test("SERVICES lists the services of this node", () => {
+    expect(loadConfig({ SERVICES: "api, health ,accounts" }).services).toEqual(["api", "health", "accounts"]);
+  });
+});
