@@ -4,15 +4,7 @@
  */
 import type { OpeningRange, Session, Weekday } from "../../services/hospitals/hospital.types";
 import { addDays } from "../time";
-import {
-  CLINIC_KINDS,
-  GIVEN_SYLLABLES,
-  NAME_PREFIXES,
-  PUBLIC_HOLIDAYS,
-  ROAD_NAMES,
-  SEOUL_DISTRICTS,
-  SURNAMES,
-} from "./korea";
+import { CLINIC_KINDS, GIVEN_SYLLABLES, NAME_PREFIXES, ROAD_NAMES, SEOUL_DISTRICTS, SURNAMES } from "./korea";
 
 export interface DemoHospital {
   id: number;
@@ -25,6 +17,7 @@ export interface DemoHospital {
   departments: string[];
   openingHours: OpeningRange[];
   holidays: string[];
+  closesOnPublicHolidays: boolean;
   timeZone: string;
   bookingHorizonDays: number;
 }
@@ -101,6 +94,7 @@ function roundTheClock(id: number): { hospital: DemoHospital; doctors: DemoDocto
     departments: ["소아청소년과", "응급의학과"],
     openingHours: ALL_DAYS.map((weekday) => ({ weekday, start: "00:00", end: "24:00" })),
     holidays: [],
+    closesOnPublicHolidays: false,
     timeZone: "Asia/Seoul",
     bookingHorizonDays: 14,
   };
@@ -141,7 +135,9 @@ function clinic(rng: Rng, id: number, baseDate: string): { hospital: DemoHospita
       (r, i, all) =>
         all.findIndex((o) => o.weekday === r.weekday && o.start === r.start && o.end === r.end) === i,
     ),
-    holidays: PUBLIC_HOLIDAYS,
+    holidays: [],
+    // Some clinics open on public holidays (휴일 진료), as many do in Korea.
+    closesOnPublicHolidays: rng() < 0.85,
     timeZone: "Asia/Seoul",
     bookingHorizonDays: pick(rng, [14, 30, 30, 60]),
   };

@@ -37,8 +37,39 @@ export async function loadDemoData(sequelize: Sequelize, options: LoadOptions): 
   const stamps = { created_at: now, updated_at: now };
   const result: LoadResult = { hospitals: 0, doctors: 0, users: 0 };
 
+  // One chunk is written while the next is generated; its three tables go in parallel on separate connections.
+  let writing: Promise<unknown> = Promise.resolve();
   for (let first = 1; first <= options.hospitals; first += chunkSize) {
     const last = Math.min(first + chunkSize - 1, options.hospitals);
+    const chunk = buildChunk(first, last);
+    await writing;
+    writing = Promise.all([
+      qi.bulkInsert("hospitals", chunk.hospitals),
+      qi.bulkInsert("doctors", chunk.doctors),
+      qi.bulkInsert("users", chunk.staff),
+    ]).then(() => options.onProgress?.(last, options.hospitals));
+    result.hospitals += chunk.hospitals.length;
+    result.doctors += chunk.doctors.length;
+    result.users += chunk.staff.length;
+  }
+  await writing;
+
+  await qi.bulkInsert("users", [
+    account("admin@demo.local", "플랫폼 관리자", "admin", null),
+    account("patient@demo.local", personName(randomSource(options.seed)), "patient", null),
+  ]);
+  result.users += 2;
+  const [rows] = await sequelize.query(
+    "SELECT id, name, birth_date FROM users WHERE email = 'patient@demo.local'",
+  );
+  const parent = (rows as { id: number; name: string; birth_date: string }[])[0];
+  await qi.bulkInsert("patients", [
+    { account_id: parent.id, name: parent.name, birth_date: parent.birth_date, relation: "self", ...stamps },
+    { account_id: parent.id, name: "김도윤", birth_date: "2021-05-05", relation: "child", ...stamps },
+  ]);
+  return result;
+
+  function buildChunk(first: number, last: number) {
     const hospitals = [];
     const doctors = [];
     const staff = [];
@@ -71,29 +102,8 @@ export async function loadDemoData(sequelize: Sequelize, options: LoadOptions): 
       }
       staff.push(account(`staff-${id}@demo.local`, `${hospital.name} 접수`, "staff", id));
     }
-    await qi.bulkInsert("hospitals", hospitals);
-    await qi.bulkInsert("doctors", doctors);
-    await qi.bulkInsert("users", staff);
-    result.hospitals += hospitals.length;
-    result.doctors += doctors.length;
-    result.users += staff.length;
-    options.onProgress?.(last, options.hospitals);
+    return { hospitals, doctors, staff };
   }
-
-  await qi.bulkInsert("users", [
-    account("admin@demo.local", "플랫폼 관리자", "admin", null),
-    account("patient@demo.local", personName(randomSource(options.seed)), "patient", null),
-  ]);
-  result.users += 2;
-  const [rows] = await sequelize.query(
-    "SELECT id, name, birth_date FROM users WHERE email = 'patient@demo.local'",
-  );
-  const parent = (rows as { id: number; name: string; birth_date: string }[])[0];
-  await qi.bulkInsert("patients", [
-    { account_id: parent.id, name: parent.name, birth_date: parent.birth_date, relation: "self", ...stamps },
-    { account_id: parent.id, name: "김도윤", birth_date: "2021-05-05", relation: "child", ...stamps },
-  ]);
-  return result;
 
   function account(email: string, name: string, role: string, hospitalId: number | null) {
     return {

@@ -13,12 +13,13 @@ export function hospitalSummary(h: HospitalModel) {
   };
 }
 
-export function hospitalCalendar(h: HospitalModel): HospitalCalendar {
+/** The hospital's calendar; `publicHolidays` close it too unless it opens on them. */
+export function hospitalCalendar(h: HospitalModel, publicHolidays: readonly string[]): HospitalCalendar {
   return {
     timeZone: h.timeZone,
     bookingHorizonDays: h.bookingHorizonDays,
     openingHours: h.openingHours,
-    holidays: h.holidays,
+    holidays: h.closesOnPublicHolidays ? [...h.holidays, ...publicHolidays] : h.holidays,
   };
 }
 

@@ -7,6 +7,7 @@ import { badInput, notFound } from "../../platform/errors";
 import { idParam, pageParams, pageWindow, setStatus } from "../../platform/params";
 import { isValidTimeZone, localMoment } from "../../platform/time";
 import { dbMixin } from "../../mixins/db.mixin";
+import { publicHolidays } from "../schedules/public-holidays";
 import { isOpenAt } from "../slots/day-schedule";
 import { assertRangesOrdered, datesParam, openingHoursParam } from "./calendar.params";
 import { DEPARTMENTS } from "./hospital.types";
@@ -85,6 +86,7 @@ export function hospitalsService(app: App): ServiceSchema {
           },
           openingHours: openingHoursParam,
           holidays: { ...datesParam, default: [] },
+          closesOnPublicHolidays: { type: "boolean", default: true },
           timeZone: { type: "string", default: "Asia/Seoul", max: 64 },
           bookingHorizonDays: { type: "number", integer: true, min: 1, max: 365, default: 30 },
         },
@@ -136,6 +138,7 @@ export function hospitalsService(app: App): ServiceSchema {
       order: [["id", "ASC"]],
     });
     const now = app.now();
+    const holidays = p.openNow ? await publicHolidays(app) : [];
     let matches: { hospital: HospitalModel; distanceKm?: number }[] = candidates.map((hospital) => ({
       hospital,
     }));
@@ -148,7 +151,7 @@ export function hospitalsService(app: App): ServiceSchema {
     }
     if (p.openNow) {
       matches = matches.filter(({ hospital }) => {
-        const calendar = hospitalCalendar(hospital);
+        const calendar = hospitalCalendar(hospital, holidays);
         const local = localMoment(now, calendar.timeZone);
         return isOpenAt(calendar, local.date, local.minutes);
       });

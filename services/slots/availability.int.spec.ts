@@ -76,6 +76,20 @@ describe("GET /hospitals/:id/availability", () => {
     expect(res.body.doctors.every((d: { slots: unknown[] }) => d.slots.length === 0)).toBe(true);
   });
 
+  test("a public holiday closes hospitals that close on them, not those that open", async () => {
+    const christmas = "2026-12-25"; // a Friday, in the public_holidays table
+    const friday = [{ weekday: 5 as const, start: "09:00", end: "10:00", slotMinutes: 30, capacity: 1 }];
+    const closing = await createHospital(node.app, { name: "쉬는의원" });
+    const opening = await createHospital(node.app, { name: "휴일진료의원", closesOnPublicHolidays: false });
+    const a = await createDoctor(node.app, closing.id, { sessions: friday });
+    const b = await createDoctor(node.app, opening.id, { sessions: friday });
+    const slotsOf = async (h: number, d: number) =>
+      (await node.http("GET", `/api/v1/hospitals/${h}/availability?date=${christmas}&doctorId=${d}`)).body
+        .doctors[0].slots;
+    expect(await slotsOf(closing.id, a.id)).toEqual([]);
+    expect(await slotsOf(opening.id, b.id)).toHaveLength(2);
+  });
+
   test("Saturday offers its own short session", async () => {
     const res = await availability(`date=2026-11-28&doctorId=${doctorId}`);
     expect(res.body.doctors[0].slots.map((s: { start: string }) => s.start)).toEqual([

@@ -3,6 +3,7 @@ import type { App } from "../../platform/app";
 import { notFound } from "../../platform/errors";
 import { dateParam, idParam, optionalIdParam } from "../../platform/params";
 import { doctorCalendar, hospitalCalendar } from "../hospitals/hospital-view";
+import { publicHolidays } from "../schedules/public-holidays";
 import { bookingWindow, doctorDaySlots, isSlotOpen } from "./day-schedule";
 
 interface AvailabilityParams {
@@ -28,7 +29,7 @@ export function slotsService(app: App): ServiceSchema {
             order: [["id", "ASC"]],
           });
           if (doctorId && doctors.length === 0) throw notFound("Doctor", doctorId);
-          const calendar = hospitalCalendar(hospital);
+          const calendar = hospitalCalendar(hospital, await publicHolidays(app));
           const window = bookingWindow(calendar, app.now());
           return {
             hospitalId,

@@ -17,6 +17,7 @@ export async function createHospital(app: App, overrides: Partial<HospitalRow> =
     departments: ["소아청소년과"],
     openingHours: WEEK.map((weekday) => ({ weekday, start: "09:00", end: "18:00" })),
     holidays: [],
+    closesOnPublicHolidays: true,
     timeZone: "Asia/Seoul",
     bookingHorizonDays: 30,
     ...overrides,

@@ -1,5 +1,6 @@
 import { DataTypes } from "sequelize";
 import type { QueryInterface } from "sequelize";
+import { KOREAN_PUBLIC_HOLIDAYS } from "./korean-public-holidays";
 
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false };
 const timestamps = {
@@ -7,7 +8,7 @@ const timestamps = {
   updated_at: { type: DataTypes.DATE, allowNull: false },
 };
 
-/** Hospitals, doctors, accounts and the patients (self and family) they book for. */
+/** Hospitals, doctors, accounts, the patients (self and family) they book for, and public holidays. */
 export async function up(qi: QueryInterface): Promise<void> {
   await qi.createTable("hospitals", {
     id,
@@ -20,6 +21,7 @@ export async function up(qi: QueryInterface): Promise<void> {
     departments: { type: DataTypes.TEXT, allowNull: false },
     opening_hours: { type: DataTypes.TEXT, allowNull: false },
     holidays: { type: DataTypes.TEXT, allowNull: false },
+    closes_on_public_holidays: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
     time_zone: { type: DataTypes.STRING(64), allowNull: false },
     booking_horizon_days: { type: DataTypes.INTEGER, allowNull: false },
     ...timestamps,
@@ -60,4 +62,13 @@ export async function up(qi: QueryInterface): Promise<void> {
     ...timestamps,
   });
   await qi.addIndex("patients", ["account_id"], { name: "patients_account" });
+
+  await qi.createTable("public_holidays", {
+    date: { type: DataTypes.DATEONLY, primaryKey: true },
+    name: { type: DataTypes.STRING(60), allowNull: false },
+  });
+  await qi.bulkInsert(
+    "public_holidays",
+    KOREAN_PUBLIC_HOLIDAYS.map(([date, name]) => ({ date, name })),
+  );
 }

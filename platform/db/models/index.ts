@@ -21,7 +21,9 @@ export interface HospitalRow {
   phone: string;
   departments: string[];
   openingHours: OpeningRange[];
+  /** The hospital's own closed dates; public holidays come from their own table. */
   holidays: string[];
+  closesOnPublicHolidays: boolean;
   timeZone: string;
   bookingHorizonDays: number;
 }
@@ -66,7 +68,14 @@ export type DoctorModel = Row<DoctorRow>;
 export type UserModel = Row<UserRow>;
 export type PatientModel = Row<PatientRow>;
 
+export interface PublicHolidayRow {
+  date: string;
+  name: string;
+}
+export type PublicHolidayModel = Model<PublicHolidayRow, PublicHolidayRow> & PublicHolidayRow;
+
 export interface Models {
+  PublicHoliday: ModelStatic<PublicHolidayModel>;
   Hospital: ModelStatic<HospitalModel>;
   Doctor: ModelStatic<DoctorModel>;
   User: ModelStatic<UserModel>;
@@ -90,6 +99,7 @@ export function defineModels(sequelize: Sequelize): Models {
       departments: jsonColumn<string[]>("departments", []),
       openingHours: jsonColumn<OpeningRange[]>("openingHours", []),
       holidays: jsonColumn<string[]>("holidays", []),
+      closesOnPublicHolidays: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       timeZone: { type: DataTypes.STRING(64), allowNull: false },
       bookingHorizonDays: { type: DataTypes.INTEGER, allowNull: false },
     },
@@ -132,5 +142,13 @@ export function defineModels(sequelize: Sequelize): Models {
     },
     { ...underscored, tableName: "patients" },
   );
-  return { Hospital, Doctor, User, Patient };
+  const PublicHoliday = sequelize.define<PublicHolidayModel>(
+    "PublicHoliday",
+    {
+      date: { type: DataTypes.DATEONLY, primaryKey: true },
+      name: { type: DataTypes.STRING(60), allowNull: false },
+    },
+    { tableName: "public_holidays", timestamps: false },
+  );
+  return { Hospital, Doctor, User, Patient, PublicHoliday };
 }
