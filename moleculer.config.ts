@@ -27,7 +27,8 @@ export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOption
       delay: 50,
       maxDelay: 1000,
       factor: 2,
-      check: (err: Error) => err instanceof Errors.MoleculerRetryableError,
+      // Errors that crossed the transporter arrive as plain MoleculerErrors carrying the flag.
+      check: (err: Error) => (err as InstanceType<typeof Errors.MoleculerError>).retryable === true,
     },
     circuitBreaker: {
       enabled: true,
@@ -38,7 +39,9 @@ export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOption
     },
     // SIGTERM waits for in-flight calls before the node leaves.
     tracking: { enabled: true, shutdownTimeout: 10_000 },
-    registry: { strategy: "RoundRobin", preferLocal: true },
+    // preferLocal would answer a sharded call on the caller's node whenever it hosts `slots`,
+    // silently bypassing the day's owner; so calls are always routed by their strategy.
+    registry: { strategy: "RoundRobin", preferLocal: false },
     metrics:
       config.metricsPort > 0
         ? {

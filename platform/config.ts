@@ -26,6 +26,16 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** Seed demo data when the database is empty (embedded default). */
   seedOnEmpty: boolean;
+  booking: {
+    /** A day actor idle this long is passivated. */
+    actorIdleMs: number;
+    /** Most day actors one node keeps in memory. */
+    actorMaxDays: number;
+    /** Most commands one actor turn (one commit) takes. */
+    actorMaxBatch: number;
+    /** Most future appointments (pending or booked) one patient may hold. */
+    maxActiveAppointments: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -109,6 +119,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     logLevel,
     requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 10_000, 100, 600_000),
     seedOnEmpty: bool("SEED_ON_EMPTY", mode === "embedded"),
+    booking: {
+      actorIdleMs: int("ACTOR_IDLE_MS", 5 * 60_000, 1000, 24 * 3600_000),
+      actorMaxDays: int("ACTOR_MAX_DAYS", 10_000, 10, 1_000_000),
+      actorMaxBatch: int("ACTOR_MAX_BATCH", 500, 1, 10_000),
+      maxActiveAppointments: int("MAX_ACTIVE_APPOINTMENTS", 5, 1, 100),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -7,6 +7,7 @@ import { ServiceBroker } from "moleculer";
 import { brokerOptions } from "../moleculer.config";
 import { accountsService } from "../services/accounts/accounts.service";
 import { apiService } from "../services/api/api.service";
+import { appointmentsService } from "../services/appointments/appointments.service";
 import { healthService } from "../services/health/health.service";
 import { hospitalsService } from "../services/hospitals/hospitals.service";
 import { patientsService } from "../services/patients/patients.service";
@@ -27,6 +28,7 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   hospitals: hospitalsService,
   slots: slotsService,
   schedules: schedulesService,
+  appointments: appointmentsService,
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_FACTORIES);

@@ -6,13 +6,17 @@
 import { DataTypes } from "sequelize";
 import type { QueryInterface, Sequelize } from "sequelize";
 import * as initial from "./migrations/001-initial";
+import * as booking from "./migrations/002-booking";
 
 interface Migration {
   id: string;
   up(qi: QueryInterface): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ id: "001-initial", up: initial.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { id: "001-initial", up: initial.up },
+  { id: "002-booking", up: booking.up },
+];
 
 /** Applies pending migrations and returns the ids it applied. */
 export async function migrate(sequelize: Sequelize, migrations = MIGRATIONS): Promise<string[]> {

@@ -25,7 +25,14 @@ export const API_ROUTES: Record<string, RouteSpec> = {
 
   "GET /hospitals": anyone("hospitals.list"),
   "GET /hospitals/:hospitalId": anyone("hospitals.detail"),
-  "GET /hospitals/:hospitalId/availability": anyone("slots.availability"),
+  "GET /hospitals/:hospitalId/availability": anyone("hospitals.availability"),
+  "POST /appointments": { action: "appointments.book", roles: ["patient"] },
+  "GET /appointments/:id": signedIn("appointments.get"),
+  "POST /appointments/:id/cancel": signedIn("appointments.cancel"),
+  "POST /appointments/:id/check-in": staff("appointments.checkIn"),
+  "GET /me/appointments": { action: "appointments.listMine", roles: ["patient"] },
+  "GET /hospitals/:hospitalId/appointments": staff("appointments.listDay"),
+
   "POST /hospitals": { action: "hospitals.create", roles: ["admin"] },
   "PUT /hospitals/:hospitalId/holidays": staff("schedules.setHolidays"),
   "POST /hospitals/:hospitalId/doctors": staff("schedules.addDoctor"),

@@ -4,7 +4,7 @@ import type { WhereOptions } from "sequelize";
 import type { App } from "../../platform/app";
 import type { HospitalModel, HospitalRow } from "../../platform/db/models";
 import { badInput, notFound } from "../../platform/errors";
-import { idParam, pageParams, pageWindow, setStatus } from "../../platform/params";
+import { dateParam, idParam, optionalIdParam, pageParams, pageWindow, setStatus } from "../../platform/params";
 import { isValidTimeZone, localMoment } from "../../platform/time";
 import { dbMixin } from "../../mixins/db.mixin";
 import { publicHolidays } from "../schedules/public-holidays";
@@ -98,6 +98,18 @@ export function hospitalsService(app: App): ServiceSchema {
           const hospital = await Hospital.create(ctx.params);
           setStatus(ctx, 201);
           return { id: hospital.id };
+        },
+      },
+
+      /**
+       * Live availability from the day's actor. An ordinary action in front of
+       * the sharded one: moleculer-web resolves endpoints without shard keys.
+       */
+      availability: {
+        params: { hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
+        handler(ctx: Context<{ hospitalId: number; date: string; doctorId?: number }>) {
+          const { hospitalId, date, doctorId } = ctx.params;
+          return ctx.call("slots.availability", { dayKey: `${hospitalId}:${date}`, doctorId });
         },
       },
 

@@ -1,50 +1,192 @@
 import type { Context, ServiceSchema } from "moleculer";
+import { QueryTypes } from "sequelize";
 import type { App } from "../../platform/app";
-import { notFound } from "../../platform/errors";
-import { dateParam, idParam, optionalIdParam } from "../../platform/params";
-import { doctorCalendar, hospitalCalendar } from "../hospitals/hospital-view";
-import { publicHolidays } from "../schedules/public-holidays";
-import { bookingWindow, doctorDaySlots, isSlotOpen } from "./day-schedule";
+import { ClientError } from "../../platform/errors";
+import { uuidv7 } from "../../platform/ids";
+import { clockTimeParam, idParam, optionalIdParam } from "../../platform/params";
+import { InProcessRelay } from "../outbox/outbox-relay";
+import { ActorRegistry } from "./actor-registry";
+import type { Caller, DayCommand, Outcome } from "./day-commands";
+import { DecisionError } from "./day-commands";
+import { bookingWindow, isSlotOpen } from "./day-schedule";
+import { dayAvailability } from "./day-state";
+import { DayStore } from "./day-store";
+import { RendezvousStrategy, rendezvousOwner } from "./rendezvous.strategy";
 
-interface AvailabilityParams {
-  hospitalId: number;
-  date: string;
-  doctorId?: number;
+/** Sharded by day: every node computes the same owner for a `dayKey` ("<hospitalId>:<date>"). */
+const sharded = { strategy: RendezvousStrategy, strategyOptions: { shardKey: "dayKey" }, visibility: "public" } as const;
+const dayKeyParam = { type: "string", pattern: /^[1-9][0-9]{0,9}:[0-9]{4}-[0-9]{2}-[0-9]{2}$/ } as const;
+const callerParam = {
+  type: "object",
+  props: {
+    accountId: idParam,
+    role: { type: "enum", values: ["patient", "staff", "admin"] },
+    hospitalId: { type: "number", integer: true, nullable: true, optional: true },
+  },
+} as const;
+
+const SWEEP_MS = 10_000;
+
+interface DayParams {
+  dayKey: string;
 }
 
-/** A hospital-day's slots: what each doctor offers on a local date and how much of it is free. */
+/**
+ * The booking engine: one actor per hospital-day on exactly one node (by
+ * rendezvous hashing of the day key), serialising that day's bookings without
+ * locks. Callers reach these actions through ordinary actions (the gateway
+ * ignores shard keys), e.g. `appointments.book`.
+ */
 export function slotsService(app: App): ServiceSchema {
-  const { Hospital, Doctor } = app.models;
+  const now = () => app.now().getTime();
+  let registry: ActorRegistry;
+  let relay: InProcessRelay;
+  let sweeper: NodeJS.Timeout | null = null;
+
+  const actorFor = (dayKey: string) => {
+    const [hospitalId, date] = dayKey.split(":");
+    return registry.get(Number(hospitalId), date);
+  };
+
+  /** Sends a command to the day and turns a refused decision into a client error. */
+  async function decide(dayKey: string, command: DayCommand): Promise<Outcome> {
+    try {
+      return await actorFor(dayKey).send(command);
+    } catch (err) {
+      if (err instanceof DecisionError) throw new ClientError(err.status, err.code, err.message, err.details);
+      throw err;
+    }
+  }
+
   return {
     name: "slots",
     actions: {
       availability: {
-        params: { hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
-        async handler(ctx: Context<AvailabilityParams>) {
-          const { hospitalId, date, doctorId } = ctx.params;
-          const hospital = await Hospital.findByPk(hospitalId);
-          if (!hospital) throw notFound("Hospital", hospitalId);
-          const doctors = await Doctor.findAll({
-            where: doctorId ? { hospitalId, id: doctorId } : { hospitalId },
-            order: [["id", "ASC"]],
-          });
-          if (doctorId && doctors.length === 0) throw notFound("Doctor", doctorId);
-          const calendar = hospitalCalendar(hospital, await publicHolidays(app));
-          const window = bookingWindow(calendar, app.now());
-          return {
-            hospitalId,
-            date,
-            doctors: doctors.map((doctor) => ({
-              doctorId: doctor.id,
-              slots: doctorDaySlots(calendar, doctorCalendar(doctor), date).map((slot) => {
-                const booked = 0;
-                const open = isSlotOpen(window, date, slot.start);
-                return { ...slot, booked, available: open ? slot.capacity - booked : 0 };
-              }),
-            })),
-          };
+        ...sharded,
+        params: { dayKey: dayKeyParam, doctorId: optionalIdParam },
+        async handler(ctx: Context<DayParams & { doctorId?: number }>) {
+          const actor = actorFor(ctx.params.dayKey);
+          try {
+            const doctors = await actor.read((state, at) => {
+              const { doctorId } = ctx.params;
+              if (doctorId !== undefined && !state.slots.has(doctorId)) {
+                throw new DecisionError(404, "NOT_FOUND", `Doctor ${doctorId} was not found at this hospital.`);
+              }
+              const window = bookingWindow(state.calendar, new Date(at));
+              return dayAvailability(state, at, (start) => isSlotOpen(window, state.date, start), ctx.params.doctorId);
+            });
+            return { hospitalId: actor.hospitalId, date: actor.date, doctors };
+          } catch (err) {
+            if (err instanceof DecisionError) throw new ClientError(err.status, err.code, err.message, err.details);
+            throw err;
+          }
         },
       },
+
+      book: {
+        ...sharded,
+        params: {
+          dayKey: dayKeyParam,
+          doctorId: idParam,
+          start: clockTimeParam,
+          patientId: idParam,
+          accountId: idParam,
+          holdSeconds: { type: "number", integer: true, min: 1, max: 3600, optional: true },
+          couponCode: { type: "string", max: 40, optional: true, nullable: true },
+        },
+        handler: (ctx: Context<DayParams & Omit<Extract<DayCommand, { type: "book" }>, "type">>) => {
+          const { dayKey, ...command } = ctx.params;
+          return decide(dayKey, { type: "book", ...command });
+        },
+      },
+
+      confirm: {
+        ...sharded,
+        params: { dayKey: dayKeyParam, appointmentId: "string" },
+        handler: (ctx: Context<DayParams & { appointmentId: string }>) =>
+          decide(ctx.params.dayKey, { type: "confirm", appointmentId: ctx.params.appointmentId }),
+      },
+
+      cancel: {
+        ...sharded,
+        params: { dayKey: dayKeyParam, appointmentId: "string", caller: callerParam },
+        handler: (ctx: Context<DayParams & { appointmentId: string; caller: Caller }>) =>
+          decide(ctx.params.dayKey, { type: "cancel", appointmentId: ctx.params.appointmentId, caller: ctx.params.caller }),
+      },
+
+      checkIn: {
+        ...sharded,
+        params: { dayKey: dayKeyParam, appointmentId: "string", caller: callerParam },
+        handler: (ctx: Context<DayParams & { appointmentId: string; caller: Caller }>) =>
+          decide(ctx.params.dayKey, { type: "checkIn", appointmentId: ctx.params.appointmentId, caller: ctx.params.caller }),
+      },
+
+      expireHolds: {
+        ...sharded,
+        params: { dayKey: dayKeyParam },
+        async handler(ctx: Context<DayParams>) {
+          const outcome = await decide(ctx.params.dayKey, { type: "expireHolds" });
+          return { expired: outcome.events.length };
+        },
+      },
+
+      /** How many day actors this node holds (for tests, the REPL and metrics). */
+      stats: {
+        visibility: "public",
+        handler: () => ({ actors: registry.size }),
+      },
+    },
+
+    events: {
+      /** A calendar change reshapes the hospital's days: their actors reload on next use. */
+      "schedules.calendar.changed"(ctx: Context<{ hospitalId: number }>) {
+        registry.retireWhere((actor) => actor.hospitalId === ctx.params.hospitalId);
+      },
+      /** Nodes came or went: days this node no longer owns are let go before a stale copy can answer. */
+      "$services.changed"(this: { broker: Context["broker"] }) {
+        const nodes = this.broker.registry
+          .getServiceList({ onlyAvailable: true })
+          .filter((s) => s.name === "slots")
+          .map((s) => s.nodeID)
+          .filter((id): id is string => typeof id === "string");
+        if (nodes.length === 0) return;
+        const self = this.broker.nodeID;
+        registry.retireWhere((actor) => !actor.busy && rendezvousOwner(actor.dayKey, nodes) !== self);
+      },
+    },
+
+    created(this: { broker: Context["broker"] }) {
+      relay = new InProcessRelay(this.broker, app.sequelize, now);
+      registry = new ActorRegistry(
+        { store: new DayStore(app), relay, now, newId: () => uuidv7(now()), maxBatch: app.config.booking.actorMaxBatch },
+        { idleMs: app.config.booking.actorIdleMs, maxActors: app.config.booking.actorMaxDays },
+      );
+    },
+
+    started(this: { broker: Context["broker"] }) {
+      registry.start();
+      sweeper = setInterval(() => {
+        void sweepStaleWork(this.broker.call.bind(this.broker)).catch((err: unknown) =>
+          this.broker.logger.warn("Sweep failed", err),
+        );
+      }, SWEEP_MS);
+      sweeper.unref();
+    },
+
+    async stopped() {
+      if (sweeper) clearInterval(sweeper);
+      await registry.stop();
+      await relay.drain();
     },
   };
+
+  /** Work a crashed or idle node left behind: lapsed holds of days no actor holds, undispatched events. */
+  async function sweepStaleWork(call: (action: string, params: object) => Promise<unknown>): Promise<void> {
+    const days = await app.sequelize.query<{ hospital_id: number; date: string }>(
+      "SELECT DISTINCT hospital_id, date FROM appointments WHERE status = 'pending' AND hold_expires_at <= ? LIMIT 100",
+      { replacements: [now()], type: QueryTypes.SELECT },
+    );
+    for (const d of days) await call("slots.expireHolds", { dayKey: `${d.hospital_id}:${d.date}` });
+    await relay.sweep(SWEEP_MS * 3);
+  }
 }

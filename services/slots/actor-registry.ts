@@ -1,0 +1,67 @@
+/**
+ * This node's live day actors: created on first use, passivated when idle,
+ * bounded in number (least recently used idle actors go first).
+ */
+import type { ActorDeps } from "./day-actor";
+import { DayActor } from "./day-actor";
+
+export interface RegistryOptions {
+  idleMs: number;
+  maxActors: number;
+}
+
+export class ActorRegistry {
+  private readonly actors = new Map<string, DayActor>();
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: ActorDeps,
+    private readonly options: RegistryOptions,
+  ) {}
+
+  get size(): number {
+    return this.actors.size;
+  }
+
+  get(hospitalId: number, date: string): DayActor {
+    const key = `${hospitalId}:${date}`;
+    let actor = this.actors.get(key);
+    if (!actor) {
+      actor = new DayActor(hospitalId, date, this.deps, (retired) => {
+        if (this.actors.get(retired.dayKey) === retired) this.actors.delete(retired.dayKey);
+      });
+      this.actors.set(key, actor);
+      if (this.actors.size > this.options.maxActors) this.evict(this.actors.size - this.options.maxActors);
+    }
+    return actor;
+  }
+
+  /** Retires actors for which `predicate` holds (moved to another node, calendar changed). */
+  retireWhere(predicate: (actor: DayActor) => boolean): number {
+    const doomed = [...this.actors.values()].filter(predicate);
+    for (const actor of doomed) actor.retire();
+    return doomed.length;
+  }
+
+  start(): void {
+    this.sweeper = setInterval(() => this.passivateIdle(), Math.max(1000, this.options.idleMs / 2));
+    this.sweeper.unref();
+  }
+
+  /** Stops taking work and waits for every mailbox to drain. */
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.all([...this.actors.values()].map((a) => a.idle()));
+    for (const actor of [...this.actors.values()]) actor.retire();
+  }
+
+  passivateIdle(): number {
+    const cutoff = this.deps.now() - this.options.idleMs;
+    return this.retireWhere((a) => !a.busy && a.lastUsed <= cutoff);
+  }
+
+  private evict(count: number): void {
+    const idle = [...this.actors.values()].filter((a) => !a.busy).sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const actor of idle.slice(0, count)) actor.retire();
+  }
+}

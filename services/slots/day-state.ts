@@ -1,0 +1,140 @@
+/**
+ * The in-memory state of one hospital-day: every doctor's slots with their
+ * seats, and the appointments in them. Built from the calendar and the rows
+ * the store loads; changed only by `day-commands.ts`. No Moleculer, Sequelize
+ * or clock imports.
+ */
+import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
+import { doctorDaySlots } from "./day-schedule";
+
+export type AppointmentStatus = "pending" | "booked" | "checked_in" | "cancelled" | "expired";
+
+/** Statuses that hold a seat. A pending hold past its expiry no longer does. */
+export const SEAT_HOLDING: readonly AppointmentStatus[] = ["pending", "booked", "checked_in"];
+
+export interface Appointment {
+  id: string;
+  hospitalId: number;
+  doctorId: number;
+  date: string;
+  start: string;
+  /** 1-based seat in the slot while the appointment holds one; null once released. */
+  seat: number | null;
+  patientId: number;
+  accountId: number;
+  status: AppointmentStatus;
+  /** Epoch ms when a pending hold lapses; null otherwise. */
+  holdExpiresAt: number | null;
+  couponCode: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SlotState {
+  start: string;
+  end: string;
+  capacity: number;
+  /** Index = seat - 1; the appointment id holding that seat, or null. */
+  seats: (string | null)[];
+}
+
+export interface DayState {
+  hospitalId: number;
+  date: string;
+  calendar: HospitalCalendar;
+  /** doctorId → start → slot. */
+  slots: Map<number, Map<string, SlotState>>;
+  appointments: Map<string, Appointment>;
+  /** `${patientId}:${doctorId}` → appointment id, for appointments holding a seat. */
+  activeByPatient: Map<string, string>;
+}
+
+export const patientKey = (patientId: number, doctorId: number) => `${patientId}:${doctorId}`;
+
+export const holdsSeat = (a: Appointment): boolean => a.seat !== null && SEAT_HOLDING.includes(a.status);
+
+/** Lays out the day's slots from the calendar and seats the appointments already on record. */
+export function buildDayState(
+  hospitalId: number,
+  date: string,
+  calendar: HospitalCalendar,
+  doctors: DoctorCalendar[],
+  appointments: Appointment[],
+): DayState {
+  const slots = new Map<number, Map<string, SlotState>>();
+  for (const doctor of doctors) {
+    const byStart = new Map<string, SlotState>();
+    for (const def of doctorDaySlots(calendar, doctor, date)) {
+      byStart.set(def.start, { ...def, seats: new Array<string | null>(def.capacity).fill(null) });
+    }
+    slots.set(doctor.id, byStart);
+  }
+  const state: DayState = { hospitalId, date, calendar, slots, appointments: new Map(), activeByPatient: new Map() };
+  for (const appointment of appointments) {
+    state.appointments.set(appointment.id, appointment);
+    if (!holdsSeat(appointment)) continue;
+    // A seat sold before the schedule shrank stays sold: the slot keeps it beyond its new capacity.
+    const slot = slotFor(state, appointment.doctorId, appointment.start, appointment.seat ?? 0);
+    slot.seats[(appointment.seat ?? 1) - 1] = appointment.id;
+    state.activeByPatient.set(patientKey(appointment.patientId, appointment.doctorId), appointment.id);
+  }
+  return state;
+}
+
+function slotFor(state: DayState, doctorId: number, start: string, seat: number): SlotState {
+  let byStart = state.slots.get(doctorId);
+  if (!byStart) {
+    byStart = new Map();
+    state.slots.set(doctorId, byStart);
+  }
+  let slot = byStart.get(start);
+  if (!slot) {
+    slot = { start, end: start, capacity: 0, seats: [] };
+    byStart.set(start, slot);
+  }
+  while (slot.seats.length < seat) slot.seats.push(null);
+  return slot;
+}
+
+/** Seats taken in a slot: holds that lapsed before `now` count as free. */
+export function bookedSeats(state: DayState, slot: SlotState, now: number): number {
+  let booked = 0;
+  for (const id of slot.seats) {
+    if (id === null) continue;
+    const a = state.appointments.get(id);
+    if (a && !isLapsed(a, now)) booked++;
+  }
+  return booked;
+}
+
+export const isLapsed = (a: Appointment, now: number): boolean =>
+  a.status === "pending" && a.holdExpiresAt !== null && a.holdExpiresAt <= now;
+
+export interface SlotAvailability {
+  start: string;
+  end: string;
+  capacity: number;
+  booked: number;
+  available: number;
+}
+
+/** The day as `GET …/availability` shows it; `isOpen` says whether a slot can still be booked. */
+export function dayAvailability(
+  state: DayState,
+  now: number,
+  isOpen: (start: string) => boolean,
+  doctorId?: number,
+): { doctorId: number; slots: SlotAvailability[] }[] {
+  const doctors = [...state.slots.entries()].filter(([id]) => doctorId === undefined || id === doctorId);
+  return doctors.map(([id, byStart]) => ({
+    doctorId: id,
+    slots: [...byStart.values()]
+      .filter((slot) => slot.capacity > 0)
+      .sort((a, b) => a.start.localeCompare(b.start))
+      .map((slot) => {
+        const booked = bookedSeats(state, slot, now);
+        const available = isOpen(slot.start) ? Math.max(0, slot.capacity - booked) : 0;
+        return { start: slot.start, end: slot.end, capacity: slot.capacity, booked, available };
+      }),
+  }));
+}

@@ -1,0 +1,214 @@
+/**
+ * The day actor's persistence: activation takes a new fencing epoch, load
+ * reads the day, commit writes one turn's changes and events in a single
+ * transaction that first proves the epoch is still ours.
+ */
+import { QueryTypes, UniqueConstraintError } from "sequelize";
+import type { Sequelize, Transaction } from "sequelize";
+import type { App } from "../../platform/app";
+import { RetryableError } from "../../platform/errors";
+import { doctorCalendar, hospitalCalendar } from "../hospitals/hospital-view";
+import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
+import { publicHolidays } from "../schedules/public-holidays";
+import type { DayEvent } from "./day-commands";
+import type { Appointment } from "./day-state";
+import { holdsSeat } from "./day-state";
+
+export interface LoadedDay {
+  calendar: HospitalCalendar;
+  doctors: DoctorCalendar[];
+  appointments: Appointment[];
+}
+
+/** An outbox row as written; the relay publishes these in order. */
+export interface OutboxRecord {
+  eventId: string;
+  dayKey: string;
+  type: string;
+  payload: string;
+  createdAt: number;
+}
+
+/** Another activation of this day took over: the caller should retry, and will reach the new one. */
+export class FencedError extends RetryableError {
+  constructor(dayKey: string) {
+    super("DAY_MOVED", `Day ${dayKey} is now served by another activation; retry.`, { dayKey });
+  }
+}
+
+interface AppointmentRowRaw {
+  id: string;
+  hospital_id: number;
+  doctor_id: number;
+  date: string;
+  start: string;
+  seat: number | null;
+  patient_id: number;
+  account_id: number;
+  status: Appointment["status"];
+  hold_expires_at: number | string | null;
+  coupon_code: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+export function appointmentFromRow(r: AppointmentRowRaw): Appointment {
+  return {
+    id: r.id,
+    hospitalId: Number(r.hospital_id),
+    doctorId: Number(r.doctor_id),
+    date: r.date,
+    start: r.start,
+    seat: r.seat === null ? null : Number(r.seat),
+    patientId: Number(r.patient_id),
+    accountId: Number(r.account_id),
+    status: r.status,
+    holdExpiresAt: r.hold_expires_at === null ? null : Number(r.hold_expires_at),
+    couponCode: r.coupon_code,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function appointmentToRow(a: Appointment) {
+  return {
+    id: a.id,
+    hospital_id: a.hospitalId,
+    doctor_id: a.doctorId,
+    date: a.date,
+    start: a.start,
+    seat: a.seat,
+    patient_id: a.patientId,
+    active_patient_id: holdsSeat(a) ? a.patientId : null,
+    account_id: a.accountId,
+    status: a.status,
+    hold_expires_at: a.holdExpiresAt,
+    coupon_code: a.couponCode,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+  };
+}
+
+export class DayStore {
+  private readonly sequelize: Sequelize;
+
+  constructor(private readonly app: App) {
+    this.sequelize = app.sequelize;
+  }
+
+  /**
+   * Takes the next epoch for the day; every commit of this activation must
+   * still see it. Bump and read share a transaction, so two activations can
+   * never come away with the same epoch.
+   */
+  async activate(dayKey: string): Promise<number> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await this.sequelize.transaction(async (transaction) => {
+          const [, bumped] = await this.sequelize.query("UPDATE day_actors SET epoch = epoch + 1 WHERE day_key = ?", {
+            replacements: [dayKey],
+            type: QueryTypes.UPDATE,
+            transaction,
+          });
+          if (Number(bumped) === 0) {
+            await this.sequelize
+              .getQueryInterface()
+              .bulkInsert("day_actors", [{ day_key: dayKey, epoch: 1, commits: 0 }], { transaction });
+            return 1;
+          }
+          const rows = await this.sequelize.query<{ epoch: number }>("SELECT epoch FROM day_actors WHERE day_key = ?", {
+            replacements: [dayKey],
+            type: QueryTypes.SELECT,
+            transaction,
+          });
+          return Number(rows[0].epoch);
+        });
+      } catch (err) {
+        // Another activation created the row first: bump it instead.
+        if (!(err instanceof UniqueConstraintError)) throw err;
+      }
+    }
+    throw new RetryableError("ACTIVATION_CONTENDED", `Could not activate day ${dayKey}.`);
+  }
+
+  /** The day's calendar, doctors and appointments; null when the hospital does not exist. */
+  async load(hospitalId: number, date: string): Promise<LoadedDay | null> {
+    const { Hospital, Doctor } = this.app.models;
+    const hospital = await Hospital.findByPk(hospitalId);
+    if (!hospital) return null;
+    const [doctors, holidays, rows] = await Promise.all([
+      Doctor.findAll({ where: { hospitalId }, order: [["id", "ASC"]] }),
+      publicHolidays(this.app),
+      this.sequelize.query<AppointmentRowRaw>("SELECT * FROM appointments WHERE hospital_id = ? AND date = ?", {
+        replacements: [hospitalId, date],
+        type: QueryTypes.SELECT,
+      }),
+    ]);
+    return {
+      calendar: hospitalCalendar(hospital, holidays),
+      doctors: doctors.map(doctorCalendar),
+      appointments: rows.map(appointmentFromRow),
+    };
+  }
+
+  /**
+   * Writes one turn: the fence check, changed and new appointments (changes
+   * first, so a released seat is free before it is sold again), and the outbox.
+   */
+  async commit(dayKey: string, epoch: number, changes: Appointment[], isNew: (id: string) => boolean, events: DayEvent[], newId: () => string, now: number): Promise<OutboxRecord[]> {
+    const outbox: OutboxRecord[] = events.map((e) => ({
+      eventId: newId(),
+      dayKey,
+      type: e.type,
+      payload: JSON.stringify(e.appointment),
+      createdAt: now,
+    }));
+    try {
+      await this.sequelize.transaction(async (transaction) => {
+        await this.checkFence(dayKey, epoch, transaction);
+        const inserts = changes.filter((a) => isNew(a.id)).map(appointmentToRow);
+        for (const a of changes.filter((c) => !isNew(c.id))) await this.update(a, transaction);
+        const qi = this.sequelize.getQueryInterface();
+        if (inserts.length > 0) await qi.bulkInsert("appointments", inserts, { transaction });
+        await qi.bulkInsert(
+          "outbox",
+          outbox.map((o) => ({
+            event_id: o.eventId,
+            day_key: o.dayKey,
+            type: o.type,
+            payload: o.payload,
+            created_at: o.createdAt,
+            dispatched_at: null,
+          })),
+          { transaction },
+        );
+      });
+    } catch (err) {
+      // A unique seat key refused us: some other activation sold it, so our view is stale.
+      if (err instanceof UniqueConstraintError) throw new FencedError(dayKey);
+      throw err;
+    }
+    return outbox;
+  }
+
+  private async checkFence(dayKey: string, epoch: number, transaction: Transaction): Promise<void> {
+    const [, matched] = await this.sequelize.query(
+      "UPDATE day_actors SET commits = commits + 1 WHERE day_key = ? AND epoch = ?",
+      { replacements: [dayKey, epoch], type: QueryTypes.UPDATE, transaction },
+    );
+    // A superseded actor learns it here, on commit.
+    if (Number(matched) !== 1) throw new FencedError(dayKey);
+  }
+
+  private async update(a: Appointment, transaction: Transaction): Promise<void> {
+    const row = appointmentToRow(a);
+    await this.sequelize.query(
+      "UPDATE appointments SET seat = ?, active_patient_id = ?, status = ?, hold_expires_at = ?, updated_at = ? WHERE id = ?",
+      {
+        replacements: [row.seat, row.active_patient_id, row.status, row.hold_expires_at, row.updated_at, row.id],
+        type: QueryTypes.UPDATE,
+        transaction,
+      },
+    );
+  }
+}
