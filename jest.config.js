@@ -1,6 +1,8 @@
 /**
- * Three projects: pure unit specs, then the integration specs (`*.int.spec.ts`)
- * once on SQLite and once on MariaDB (which must be running on 127.0.0.1:3306).
+ * Four projects: pure unit specs; the integration specs (`*.int.spec.ts`) once
+ * on SQLite and once on MariaDB (which must be running on 127.0.0.1:3306); and
+ * the cluster specs (`*.cluster.spec.ts`): several node processes on the Redis
+ * transporter (127.0.0.1:6379) and MariaDB.
  */
 const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
 const roots = ["<rootDir>/services", "<rootDir>/mixins", "<rootDir>/platform", "<rootDir>/test"];
@@ -22,9 +24,18 @@ module.exports = {
       transform,
       roots,
       testMatch: ["**/*.spec.ts"],
-      testPathIgnorePatterns: ["\\.int\\.spec\\.ts$"],
+      testPathIgnorePatterns: ["\\.(int|cluster)\\.spec\\.ts$"],
     },
     integration("sqlite"),
     integration("mariadb"),
+    {
+      displayName: "cluster",
+      testEnvironment: "node",
+      transform,
+      roots,
+      testMatch: ["**/*.cluster.spec.ts"],
+      globals: { TEST_DB: "mariadb" },
+      testTimeout: 180000,
+    },
   ],
 };

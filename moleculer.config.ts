@@ -3,7 +3,7 @@
  * platform/config.ts, the only reader of the environment).
  */
 import type { BrokerOptions } from "moleculer";
-import { Errors } from "moleculer";
+import type { Errors } from "moleculer";
 import type { AppConfig } from "./platform/config";
 
 export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOptions> = {}): BrokerOptions {

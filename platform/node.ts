@@ -7,6 +7,7 @@ import { ServiceBroker } from "moleculer";
 import { brokerOptions } from "../moleculer.config";
 import { accountsService } from "../services/accounts/accounts.service";
 import { apiService } from "../services/api/api.service";
+import type { RouteSpec } from "../services/api/routes";
 import { appointmentsService } from "../services/appointments/appointments.service";
 import { healthService } from "../services/health/health.service";
 import { hospitalsService } from "../services/hospitals/hospitals.service";
@@ -21,7 +22,7 @@ import { defineModels } from "./db/models";
 import { resolveJwtSecret } from "./jwt-secret";
 
 const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
-  api: apiService,
+  api: (app) => apiService(app),
   health: healthService,
   accounts: accountsService,
   patients: patientsService,
@@ -36,6 +37,10 @@ export const SERVICE_NAMES = Object.keys(SERVICE_FACTORIES);
 export interface NodeOptions {
   now?: () => Date;
   broker?: Partial<BrokerOptions>;
+  /** More services on this node (benchmarks' alternative designs, test probes). */
+  extraServices?: ((app: App) => ServiceSchema)[];
+  /** More gateway routes, e.g. to reach those services. */
+  extraRoutes?: Record<string, RouteSpec>;
 }
 
 export interface HospitalNode {
@@ -62,7 +67,12 @@ export async function createNode(config: AppConfig, options: NodeOptions = {}): 
     now: options.now ?? (() => new Date()),
   };
   const names = config.services.length > 0 ? config.services : SERVICE_NAMES;
-  for (const name of names) broker.createService(SERVICE_FACTORIES[name](app));
+  for (const name of names) {
+    broker.createService(
+      name === "api" ? apiService(app, options.extraRoutes) : SERVICE_FACTORIES[name](app),
+    );
+  }
+  for (const factory of options.extraServices ?? []) broker.createService(factory(app));
 
   return {
     app,

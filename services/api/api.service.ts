@@ -16,7 +16,10 @@ type Req = IncomingMessage;
  * The REST gateway: authenticates bearer tokens, checks roles from the route
  * table, maps errors to one format, and routes. No domain logic lives here.
  */
-export function apiService(app: App): ServiceSchema<ApiSettingsSchema> {
+export function apiService(
+  app: App,
+  extraRoutes: Record<string, RouteSpec> = {},
+): ServiceSchema<ApiSettingsSchema> {
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -36,7 +39,7 @@ export function apiService(app: App): ServiceSchema<ApiSettingsSchema> {
           authentication: true,
           authorization: true,
           bodyParsers: { json: { limit: "64kb", strict: true }, urlencoded: false },
-          aliases: API_ROUTES,
+          aliases: { ...API_ROUTES, ...extraRoutes },
         },
       ],
       onError(

@@ -4,7 +4,15 @@ import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
 import { forbidden, notFound, unprocessable } from "../../platform/errors";
-import { clockTimeParam, dateParam, idParam, optionalIdParam, pageParams, pageWindow, setStatus } from "../../platform/params";
+import {
+  clockTimeParam,
+  dateParam,
+  idParam,
+  optionalIdParam,
+  pageParams,
+  pageWindow,
+  setStatus,
+} from "../../platform/params";
 import { localMoment } from "../../platform/time";
 import type { Caller, Outcome } from "../slots/day-commands";
 import type { Appointment } from "../slots/day-state";
@@ -31,7 +39,11 @@ const view = (a: Appointment) => ({
   ...(a.holdExpiresAt ? { holdExpiresAt: new Date(a.holdExpiresAt).toISOString() } : {}),
 });
 
-const callerOf = (user: AuthUser): Caller => ({ accountId: user.id, role: user.role, hospitalId: user.hospitalId });
+const callerOf = (user: AuthUser): Caller => ({
+  accountId: user.id,
+  role: user.role,
+  hospitalId: user.hospitalId,
+});
 
 /**
  * The patient-facing side of booking: checks who books for whom, then hands
@@ -42,10 +54,13 @@ export function appointmentsService(app: App): ServiceSchema {
   const { sequelize } = app;
 
   async function findAppointment(id: string): Promise<Appointment> {
-    const rows = await sequelize.query<Parameters<typeof appointmentFromRow>[0]>("SELECT * FROM appointments WHERE id = ?", {
-      replacements: [id],
-      type: QueryTypes.SELECT,
-    });
+    const rows = await sequelize.query<Parameters<typeof appointmentFromRow>[0]>(
+      "SELECT * FROM appointments WHERE id = ?",
+      {
+        replacements: [id],
+        type: QueryTypes.SELECT,
+      },
+    );
     if (rows.length === 0) throw notFound("Appointment", id);
     return appointmentFromRow(rows[0]);
   }
@@ -64,7 +79,9 @@ export function appointmentsService(app: App): ServiceSchema {
       { replacements: patientId ? [today, user.id, patientId] : [today, user.id], type: QueryTypes.SELECT },
     );
     if (rows.length === 0) {
-      throw patientId ? notFound("Patient", patientId) : unprocessable("NO_PATIENT", "This account has no patient profile.");
+      throw patientId
+        ? notFound("Patient", patientId)
+        : unprocessable("NO_PATIENT", "This account has no patient profile.");
     }
     return { id: Number(rows[0].id), active: Number(rows[0].active) };
   }
@@ -87,12 +104,18 @@ export function appointmentsService(app: App): ServiceSchema {
           const p = ctx.params;
           if (p.couponCode) {
             // Coupons arrive with the coupon service; until then no code is valid.
-            throw unprocessable("COUPON_INVALID", `Coupon ${p.couponCode} is not valid.`, { field: "couponCode" });
+            throw unprocessable("COUPON_INVALID", `Coupon ${p.couponCode} is not valid.`, {
+              field: "couponCode",
+            });
           }
           const patient = await patientFor(user, p.patientId, localMoment(app.now(), "Asia/Seoul").date);
           const cap = app.config.booking.maxActiveAppointments;
           if (patient.active >= cap) {
-            throw unprocessable("TOO_MANY_APPOINTMENTS", `A patient may hold at most ${cap} upcoming appointments.`, { cap });
+            throw unprocessable(
+              "TOO_MANY_APPOINTMENTS",
+              `A patient may hold at most ${cap} upcoming appointments.`,
+              { cap },
+            );
           }
           const outcome = await ctx.call<Outcome, object>("slots.book", {
             dayKey: `${p.hospitalId}:${p.date}`,
@@ -158,7 +181,9 @@ export function appointmentsService(app: App): ServiceSchema {
       /** A hospital-day's appointments, for its staff. */
       listDay: {
         params: { hospitalId: idParam, date: dateParam, ...pageParams },
-        async handler(ctx: Context<{ hospitalId: number; date: string; page: number; size: number }, AuthMeta>) {
+        async handler(
+          ctx: Context<{ hospitalId: number; date: string; page: number; size: number }, AuthMeta>,
+        ) {
           assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
           return listWhere({ hospital_id: ctx.params.hospitalId, date: ctx.params.date }, ctx.params);
         },
@@ -169,7 +194,9 @@ export function appointmentsService(app: App): ServiceSchema {
   /** A page of appointments matching column = value pairs (column names come from this file, never from input). */
   async function listWhere(where: Record<string, string | number>, page: { page: number; size: number }) {
     const { limit, offset } = pageWindow(page);
-    const clause = Object.keys(where).map((column) => `${column} = ?`).join(" AND ");
+    const clause = Object.keys(where)
+      .map((column) => `${column} = ?`)
+      .join(" AND ");
     const values = Object.values(where);
     const [rows, counted] = await Promise.all([
       sequelize.query<Parameters<typeof appointmentFromRow>[0]>(

@@ -4,7 +4,14 @@ import type { WhereOptions } from "sequelize";
 import type { App } from "../../platform/app";
 import type { HospitalModel, HospitalRow } from "../../platform/db/models";
 import { badInput, notFound } from "../../platform/errors";
-import { dateParam, idParam, optionalIdParam, pageParams, pageWindow, setStatus } from "../../platform/params";
+import {
+  dateParam,
+  idParam,
+  optionalIdParam,
+  pageParams,
+  pageWindow,
+  setStatus,
+} from "../../platform/params";
 import { isValidTimeZone, localMoment } from "../../platform/time";
 import { dbMixin } from "../../mixins/db.mixin";
 import { publicHolidays } from "../schedules/public-holidays";

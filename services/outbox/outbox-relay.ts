@@ -47,12 +47,24 @@ export class InProcessRelay implements OutboxRelay {
   }
 
   async sweep(olderThanMs: number): Promise<number> {
-    const rows = await this.sequelize.query<{ event_id: string; day_key: string; type: string; payload: string; created_at: string }>(
+    const rows = await this.sequelize.query<{
+      event_id: string;
+      day_key: string;
+      type: string;
+      payload: string;
+      created_at: string;
+    }>(
       "SELECT event_id, day_key, type, payload, created_at FROM outbox WHERE dispatched_at IS NULL AND created_at < ? ORDER BY id LIMIT 500",
       { replacements: [this.now() - olderThanMs], type: QueryTypes.SELECT },
     );
     this.committed(
-      rows.map((r) => ({ eventId: r.event_id, dayKey: r.day_key, type: r.type, payload: r.payload, createdAt: Number(r.created_at) })),
+      rows.map((r) => ({
+        eventId: r.event_id,
+        dayKey: r.day_key,
+        type: r.type,
+        payload: r.payload,
+        createdAt: Number(r.created_at),
+      })),
     );
     await this.drain();
     return rows.length;
@@ -65,13 +77,20 @@ export class InProcessRelay implements OutboxRelay {
   private async publish(rows: OutboxRecord[]): Promise<void> {
     try {
       for (const r of rows) {
-        const event: BookingEvent = { eventId: r.eventId, dayKey: r.dayKey, appointment: JSON.parse(r.payload) };
+        const event: BookingEvent = {
+          eventId: r.eventId,
+          dayKey: r.dayKey,
+          appointment: JSON.parse(r.payload),
+        };
         await this.broker.emit(`slots.${r.type}`, event);
       }
-      await this.sequelize.query(`UPDATE outbox SET dispatched_at = ? WHERE event_id IN (${rows.map(() => "?").join(",")})`, {
-        replacements: [this.now(), ...rows.map((r) => r.eventId)],
-        type: QueryTypes.UPDATE,
-      });
+      await this.sequelize.query(
+        `UPDATE outbox SET dispatched_at = ? WHERE event_id IN (${rows.map(() => "?").join(",")})`,
+        {
+          replacements: [this.now(), ...rows.map((r) => r.eventId)],
+          type: QueryTypes.UPDATE,
+        },
+      );
     } catch (err) {
       // Left undispatched: the sweep publishes it again later (at least once).
       this.broker.logger.warn("Outbox publish failed; the sweep will retry", err);

@@ -16,15 +16,20 @@ import { FencedError } from "./day-store";
 export interface ActorDeps {
   store: DayStore;
   relay: OutboxRelay;
-  now(): number;
-  newId(): string;
+  now: () => number;
+  newId: () => string;
   /** Most commands one turn takes from the mailbox. */
   maxBatch: number;
 }
 
 type Job =
   | { kind: "command"; command: DayCommand; resolve(o: Outcome): void; reject(e: unknown): void }
-  | { kind: "read"; read(state: DayState, now: number): unknown; resolve(v: unknown): void; reject(e: unknown): void };
+  | {
+      kind: "read";
+      read(state: DayState, now: number): unknown;
+      resolve(v: unknown): void;
+      reject(e: unknown): void;
+    };
 
 /** The day is unknown (no such hospital): answered to every caller. */
 export class UnknownDayError extends DecisionError {
@@ -69,7 +74,7 @@ export class DayActor {
   /** A read of committed state, answered in mailbox order. */
   read<T>(read: (state: DayState, now: number) => T): Promise<T> {
     return new Promise<T>((resolve, reject) =>
-      this.enqueue({ kind: "read", read, resolve: resolve as (v: unknown) => void, reject }),
+      this.enqueue({ kind: "read", read, resolve: resolve, reject }),
     );
   }
 
@@ -121,7 +126,9 @@ export class DayActor {
         } else {
           const outcome = applyCommand(state, job.command, now, this.deps.newId);
           events.push(...outcome.events);
-          const answer = outcome.appointment ? { ...outcome, appointment: { ...outcome.appointment } } : outcome;
+          const answer = outcome.appointment
+            ? { ...outcome, appointment: { ...outcome.appointment } }
+            : outcome;
           answers.push(() => job.resolve(answer));
         }
       } catch (err) {
@@ -133,7 +140,10 @@ export class DayActor {
         await this.commit(events, now);
       } catch (err) {
         this.forget(err);
-        const retryable = err instanceof RetryableError ? err : new RetryableError("COMMIT_FAILED", "The booking could not be saved; retry.");
+        const retryable =
+          err instanceof RetryableError
+            ? err
+            : new RetryableError("COMMIT_FAILED", "The booking could not be saved; retry.");
         for (const job of batch) job.reject(retryable);
         return;
       }
@@ -184,19 +194,23 @@ export class DayActor {
     if (!this.state || this.retired) return;
     let earliest = Infinity;
     for (const a of this.state.appointments.values()) {
-      if (a.status === "pending" && a.holdExpiresAt !== null && a.holdExpiresAt < earliest) earliest = a.holdExpiresAt;
+      if (a.status === "pending" && a.holdExpiresAt !== null && a.holdExpiresAt < earliest)
+        earliest = a.holdExpiresAt;
     }
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = null;
     if (earliest === Infinity) return;
     const delay = Math.max(0, earliest - this.deps.now()) + 5;
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = null;
-      this.send({ type: "expireHolds" }).then(
-        () => this.scheduleHoldExpiry(),
-        () => undefined,
-      );
-    }, Math.min(delay, 2 ** 31 - 1));
+    this.holdTimer = setTimeout(
+      () => {
+        this.holdTimer = null;
+        this.send({ type: "expireHolds" }).then(
+          () => this.scheduleHoldExpiry(),
+          () => undefined,
+        );
+      },
+      Math.min(delay, 2 ** 31 - 1),
+    );
     this.holdTimer.unref();
   }
 }

@@ -64,7 +64,12 @@ export class DecisionError extends Error {
   }
 }
 
-export function applyCommand(state: DayState, command: DayCommand, now: number, newId: () => string): Outcome {
+export function applyCommand(
+  state: DayState,
+  command: DayCommand,
+  now: number,
+  newId: () => string,
+): Outcome {
   switch (command.type) {
     case "book":
       return book(state, command, now, newId);
@@ -79,19 +84,34 @@ export function applyCommand(state: DayState, command: DayCommand, now: number, 
   }
 }
 
-function book(state: DayState, cmd: Extract<DayCommand, { type: "book" }>, now: number, newId: () => string): Outcome {
+function book(
+  state: DayState,
+  cmd: Extract<DayCommand, { type: "book" }>,
+  now: number,
+  newId: () => string,
+): Outcome {
   const doctorSlots = state.slots.get(cmd.doctorId);
-  if (!doctorSlots) throw new DecisionError(404, "NOT_FOUND", `Doctor ${cmd.doctorId} was not found at this hospital.`);
+  if (!doctorSlots)
+    throw new DecisionError(404, "NOT_FOUND", `Doctor ${cmd.doctorId} was not found at this hospital.`);
   const slot = doctorSlots.get(cmd.start);
   if (!slot || slot.capacity === 0) {
-    const reason = doctorSlots.size === 0 ? "the doctor does not see patients that day" : "no slot starts at that time";
-    throw new DecisionError(422, "SLOT_CLOSED", `Not bookable: ${reason}.`, { date: state.date, start: cmd.start });
-  }
-  if (!isSlotOpen(bookingWindow(state.calendar, new Date(now)), state.date, cmd.start)) {
-    throw new DecisionError(422, "SLOT_CLOSED", "Not bookable: the slot has started or is beyond the booking horizon.", {
+    const reason =
+      doctorSlots.size === 0 ? "the doctor does not see patients that day" : "no slot starts at that time";
+    throw new DecisionError(422, "SLOT_CLOSED", `Not bookable: ${reason}.`, {
       date: state.date,
       start: cmd.start,
     });
+  }
+  if (!isSlotOpen(bookingWindow(state.calendar, new Date(now)), state.date, cmd.start)) {
+    throw new DecisionError(
+      422,
+      "SLOT_CLOSED",
+      "Not bookable: the slot has started or is beyond the booking horizon.",
+      {
+        date: state.date,
+        start: cmd.start,
+      },
+    );
   }
   const events: DayEvent[] = [];
   const existingId = state.activeByPatient.get(patientKey(cmd.patientId, cmd.doctorId));
@@ -99,12 +119,21 @@ function book(state: DayState, cmd: Extract<DayCommand, { type: "book" }>, now: 
   if (existing && isLapsed(existing, now)) {
     events.push(...expireLapsed(state, [existing], now));
   } else if (existing) {
-    throw new DecisionError(409, "ALREADY_BOOKED", "This patient already has an appointment with this doctor that day.", {
-      appointmentId: existing.id,
-    });
+    throw new DecisionError(
+      409,
+      "ALREADY_BOOKED",
+      "This patient already has an appointment with this doctor that day.",
+      {
+        appointmentId: existing.id,
+      },
+    );
   }
   const seat = freeSeat(state, slot, now, events);
-  if (seat === null) throw new DecisionError(409, "SLOT_FULL", "The slot is full.", { start: cmd.start, capacity: slot.capacity });
+  if (seat === null)
+    throw new DecisionError(409, "SLOT_FULL", "The slot is full.", {
+      start: cmd.start,
+      capacity: slot.capacity,
+    });
 
   const held = cmd.holdSeconds !== undefined;
   const appointment: Appointment = {
@@ -151,7 +180,8 @@ function confirm(state: DayState, appointmentId: string, now: number): Outcome {
   if (isLapsed(a, now) || a.status === "expired") {
     throw new DecisionError(409, "HOLD_EXPIRED", "The hold lapsed before it was confirmed.");
   }
-  if (a.status !== "pending") throw new DecisionError(409, "NOT_CONFIRMABLE", `A ${a.status} appointment cannot be confirmed.`);
+  if (a.status !== "pending")
+    throw new DecisionError(409, "NOT_CONFIRMABLE", `A ${a.status} appointment cannot be confirmed.`);
   Object.assign(a, { status: "booked", holdExpiresAt: null, updatedAt: now });
   return { appointment: a, events: [{ type: "appointment.confirmed", appointment: { ...a } }] };
 }
@@ -173,7 +203,8 @@ function checkIn(state: DayState, appointmentId: string, caller: Caller, now: nu
   const a = found(state, appointmentId);
   assertMayAct(state, a, caller, false);
   if (a.status === "checked_in") return { appointment: a, events: [] };
-  if (a.status !== "booked") throw new DecisionError(409, "NOT_CHECKABLE", `A ${a.status} appointment cannot check in.`);
+  if (a.status !== "booked")
+    throw new DecisionError(409, "NOT_CHECKABLE", `A ${a.status} appointment cannot check in.`);
   if (localMoment(new Date(now), state.calendar.timeZone).date !== state.date) {
     throw new DecisionError(409, "NOT_CHECKABLE", "Check-in is only possible on the day of the appointment.");
   }

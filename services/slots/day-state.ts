@@ -69,7 +69,14 @@ export function buildDayState(
     }
     slots.set(doctor.id, byStart);
   }
-  const state: DayState = { hospitalId, date, calendar, slots, appointments: new Map(), activeByPatient: new Map() };
+  const state: DayState = {
+    hospitalId,
+    date,
+    calendar,
+    slots,
+    appointments: new Map(),
+    activeByPatient: new Map(),
+  };
   for (const appointment of appointments) {
     state.appointments.set(appointment.id, appointment);
     if (!holdsSeat(appointment)) continue;

@@ -105,22 +105,28 @@ export class DayStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         return await this.sequelize.transaction(async (transaction) => {
-          const [, bumped] = await this.sequelize.query("UPDATE day_actors SET epoch = epoch + 1 WHERE day_key = ?", {
-            replacements: [dayKey],
-            type: QueryTypes.UPDATE,
-            transaction,
-          });
+          const [, bumped] = await this.sequelize.query(
+            "UPDATE day_actors SET epoch = epoch + 1 WHERE day_key = ?",
+            {
+              replacements: [dayKey],
+              type: QueryTypes.UPDATE,
+              transaction,
+            },
+          );
           if (Number(bumped) === 0) {
             await this.sequelize
               .getQueryInterface()
               .bulkInsert("day_actors", [{ day_key: dayKey, epoch: 1, commits: 0 }], { transaction });
             return 1;
           }
-          const rows = await this.sequelize.query<{ epoch: number }>("SELECT epoch FROM day_actors WHERE day_key = ?", {
-            replacements: [dayKey],
-            type: QueryTypes.SELECT,
-            transaction,
-          });
+          const rows = await this.sequelize.query<{ epoch: number }>(
+            "SELECT epoch FROM day_actors WHERE day_key = ?",
+            {
+              replacements: [dayKey],
+              type: QueryTypes.SELECT,
+              transaction,
+            },
+          );
           return Number(rows[0].epoch);
         });
       } catch (err) {
@@ -139,10 +145,13 @@ export class DayStore {
     const [doctors, holidays, rows] = await Promise.all([
       Doctor.findAll({ where: { hospitalId }, order: [["id", "ASC"]] }),
       publicHolidays(this.app),
-      this.sequelize.query<AppointmentRowRaw>("SELECT * FROM appointments WHERE hospital_id = ? AND date = ?", {
-        replacements: [hospitalId, date],
-        type: QueryTypes.SELECT,
-      }),
+      this.sequelize.query<AppointmentRowRaw>(
+        "SELECT * FROM appointments WHERE hospital_id = ? AND date = ?",
+        {
+          replacements: [hospitalId, date],
+          type: QueryTypes.SELECT,
+        },
+      ),
     ]);
     return {
       calendar: hospitalCalendar(hospital, holidays),
@@ -155,7 +164,15 @@ export class DayStore {
    * Writes one turn: the fence check, changed and new appointments (changes
    * first, so a released seat is free before it is sold again), and the outbox.
    */
-  async commit(dayKey: string, epoch: number, changes: Appointment[], isNew: (id: string) => boolean, events: DayEvent[], newId: () => string, now: number): Promise<OutboxRecord[]> {
+  async commit(
+    dayKey: string,
+    epoch: number,
+    changes: Appointment[],
+    isNew: (id: string) => boolean,
+    events: DayEvent[],
+    newId: () => string,
+    now: number,
+  ): Promise<OutboxRecord[]> {
     const outbox: OutboxRecord[] = events.map((e) => ({
       eventId: newId(),
       dayKey,
@@ -205,7 +222,14 @@ export class DayStore {
     await this.sequelize.query(
       "UPDATE appointments SET seat = ?, active_patient_id = ?, status = ?, hold_expires_at = ?, updated_at = ? WHERE id = ?",
       {
-        replacements: [row.seat, row.active_patient_id, row.status, row.hold_expires_at, row.updated_at, row.id],
+        replacements: [
+          row.seat,
+          row.active_patient_id,
+          row.status,
+          row.hold_expires_at,
+          row.updated_at,
+          row.id,
+        ],
         type: QueryTypes.UPDATE,
         transaction,
       },

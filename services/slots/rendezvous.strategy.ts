@@ -42,7 +42,8 @@ export class RendezvousStrategy extends Strategies.Base {
     // `opts` is set by Moleculer's base class but left out of its typings.
     const path = (this as unknown as { opts: { shardKey?: string } }).opts.shardKey;
     const key = path && ctx ? (ctx.params as Record<string, unknown>)[path] : undefined;
-    if (typeof key !== "string" && typeof key !== "number") return list[Math.floor(Math.random() * list.length)];
+    if (typeof key !== "string" && typeof key !== "number")
+      return list[Math.floor(Math.random() * list.length)];
     const owner = rendezvousOwner(
       String(key),
       list.map((ep) => ep.id),

@@ -14,7 +14,11 @@ import { DayStore } from "./day-store";
 import { RendezvousStrategy, rendezvousOwner } from "./rendezvous.strategy";
 
 /** Sharded by day: every node computes the same owner for a `dayKey` ("<hospitalId>:<date>"). */
-const sharded = { strategy: RendezvousStrategy, strategyOptions: { shardKey: "dayKey" }, visibility: "public" } as const;
+const sharded = {
+  strategy: RendezvousStrategy,
+  strategyOptions: { shardKey: "dayKey" },
+  visibility: "public",
+} as const;
 const dayKeyParam = { type: "string", pattern: /^[1-9][0-9]{0,9}:[0-9]{4}-[0-9]{2}-[0-9]{2}$/ } as const;
 const callerParam = {
   type: "object",
@@ -70,14 +74,24 @@ export function slotsService(app: App): ServiceSchema {
             const doctors = await actor.read((state, at) => {
               const { doctorId } = ctx.params;
               if (doctorId !== undefined && !state.slots.has(doctorId)) {
-                throw new DecisionError(404, "NOT_FOUND", `Doctor ${doctorId} was not found at this hospital.`);
+                throw new DecisionError(
+                  404,
+                  "NOT_FOUND",
+                  `Doctor ${doctorId} was not found at this hospital.`,
+                );
               }
               const window = bookingWindow(state.calendar, new Date(at));
-              return dayAvailability(state, at, (start) => isSlotOpen(window, state.date, start), ctx.params.doctorId);
+              return dayAvailability(
+                state,
+                at,
+                (start) => isSlotOpen(window, state.date, start),
+                ctx.params.doctorId,
+              );
             });
             return { hospitalId: actor.hospitalId, date: actor.date, doctors };
           } catch (err) {
-            if (err instanceof DecisionError) throw new ClientError(err.status, err.code, err.message, err.details);
+            if (err instanceof DecisionError)
+              throw new ClientError(err.status, err.code, err.message, err.details);
             throw err;
           }
         },
@@ -111,14 +125,22 @@ export function slotsService(app: App): ServiceSchema {
         ...sharded,
         params: { dayKey: dayKeyParam, appointmentId: "string", caller: callerParam },
         handler: (ctx: Context<DayParams & { appointmentId: string; caller: Caller }>) =>
-          decide(ctx.params.dayKey, { type: "cancel", appointmentId: ctx.params.appointmentId, caller: ctx.params.caller }),
+          decide(ctx.params.dayKey, {
+            type: "cancel",
+            appointmentId: ctx.params.appointmentId,
+            caller: ctx.params.caller,
+          }),
       },
 
       checkIn: {
         ...sharded,
         params: { dayKey: dayKeyParam, appointmentId: "string", caller: callerParam },
         handler: (ctx: Context<DayParams & { appointmentId: string; caller: Caller }>) =>
-          decide(ctx.params.dayKey, { type: "checkIn", appointmentId: ctx.params.appointmentId, caller: ctx.params.caller }),
+          decide(ctx.params.dayKey, {
+            type: "checkIn",
+            appointmentId: ctx.params.appointmentId,
+            caller: ctx.params.caller,
+          }),
       },
 
       expireHolds: {
@@ -158,7 +180,13 @@ export function slotsService(app: App): ServiceSchema {
     created(this: { broker: Context["broker"] }) {
       relay = new InProcessRelay(this.broker, app.sequelize, now);
       registry = new ActorRegistry(
-        { store: new DayStore(app), relay, now, newId: () => uuidv7(now()), maxBatch: app.config.booking.actorMaxBatch },
+        {
+          store: new DayStore(app),
+          relay,
+          now,
+          newId: () => uuidv7(now()),
+          maxBatch: app.config.booking.actorMaxBatch,
+        },
         { idleMs: app.config.booking.actorIdleMs, maxActors: app.config.booking.actorMaxDays },
       );
     },

@@ -31,7 +31,10 @@ export async function up(qi: QueryInterface): Promise<void> {
     created_at: { type: DataTypes.BIGINT, allowNull: false },
     updated_at: { type: DataTypes.BIGINT, allowNull: false },
   });
-  await qi.addIndex("appointments", ["doctor_id", "date", "start", "seat"], { name: "appointments_seat", unique: true });
+  await qi.addIndex("appointments", ["doctor_id", "date", "start", "seat"], {
+    name: "appointments_seat",
+    unique: true,
+  });
   await qi.addIndex("appointments", ["doctor_id", "date", "active_patient_id"], {
     name: "appointments_one_per_patient",
     unique: true,
