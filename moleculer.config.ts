@@ -8,7 +8,7 @@ import type { AppConfig } from "./platform/config";
 
 export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOptions> = {}): BrokerOptions {
   return {
-    namespace: "hospital",
+    namespace: config.namespace,
     nodeID: config.nodeId ?? undefined,
     transporter: (config.transporter ?? undefined) as BrokerOptions["transporter"],
     logger: {

@@ -18,6 +18,8 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   port: number;
   nodeId: string | null;
+  /** Moleculer namespace: nodes only see peers in the same one. */
+  namespace: string;
   metricsPort: number;
   demoPassword: string;
   /** Comma-separated service names this node runs; empty means all of them. */
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     jwtTtlSeconds: int("JWT_TTL_SECONDS", 3600, 60, 30 * 24 * 3600),
     port: int("PORT", 3000, 0, 65535),
     nodeId: str("NODE_ID"),
+    namespace: str("NAMESPACE") ?? "hospital",
     metricsPort: int("METRICS_PORT", 3030, 0, 65535),
     demoPassword: str("DEMO_PASSWORD") ?? "demo1234!",
     services: (str("SERVICES") ?? "")
