@@ -189,8 +189,9 @@ function confirm(state: DayState, appointmentId: string, now: number): Outcome {
 function cancel(state: DayState, appointmentId: string, caller: Caller, now: number): Outcome {
   const a = found(state, appointmentId);
   assertMayAct(state, a, caller, true);
-  if (a.status !== "pending" && a.status !== "booked") {
-    throw new DecisionError(409, "NOT_CANCELLABLE", `A ${a.status} appointment cannot be cancelled.`);
+  if ((a.status !== "pending" && a.status !== "booked") || isLapsed(a, now)) {
+    const status = isLapsed(a, now) ? "expired" : a.status;
+    throw new DecisionError(409, "NOT_CANCELLABLE", `A ${status} appointment cannot be cancelled.`);
   }
   if (hasStarted(state, a.start, now)) {
     throw new DecisionError(409, "NOT_CANCELLABLE", "The appointment has already started.");

@@ -61,3 +61,36 @@ export async function createUser(node: TestNode, role: Role, hospitalId: number 
   const token = node.tokenFor({ sub: String(user.id), role, ...(hospitalId ? { hid: hospitalId } : {}) });
   return { user, token };
 }
+
+/** `count` patient accounts with their self patient rows, bulk-inserted, and a token each. */
+export async function createPatients(node: TestNode, count: number) {
+  const qi = node.app.sequelize.getQueryInterface();
+  const tag = `${process.pid}-${++userSeq}`;
+  const stamps = { created_at: new Date(), updated_at: new Date() };
+  const emails = Array.from({ length: count }, (_, i) => `p${i}-${tag}@test.local`);
+  await qi.bulkInsert(
+    "users",
+    emails.map((email, i) => ({
+      email,
+      password_hash: "not-used-by-token-tests",
+      name: `환자${i}`,
+      phone: "010-0000-0000",
+      birth_date: "1990-01-01",
+      role: "patient",
+      hospital_id: null,
+      ...stamps,
+    })),
+  );
+  const users = await node.app.models.User.findAll({ where: { email: emails }, order: [["id", "ASC"]] });
+  await qi.bulkInsert(
+    "patients",
+    users.map((u) => ({
+      account_id: u.id,
+      name: u.name,
+      birth_date: "1990-01-01",
+      relation: "self",
+      ...stamps,
+    })),
+  );
+  return users.map((u) => ({ userId: u.id, token: node.tokenFor({ sub: String(u.id), role: "patient" }) }));
+}

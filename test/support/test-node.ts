@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import { loadConfig } from "../../platform/config";
 import type { AppConfig } from "../../platform/config";
 import { createNode } from "../../platform/node";
-import type { HospitalNode } from "../../platform/node";
+import type { HospitalNode, NodeOptions } from "../../platform/node";
 import { signToken } from "../../services/accounts/tokens";
 import type { TokenClaims } from "../../services/accounts/tokens";
 import { createTestDatabase } from "./databases";
@@ -35,9 +35,13 @@ export interface TestNode extends HospitalNode {
   close(): Promise<void>;
 }
 
-export async function startTestNode(overrides: Partial<AppConfig> = {}): Promise<TestNode> {
+export async function startTestNode(
+  overrides: Partial<AppConfig> = {},
+  options: Pick<NodeOptions, "extraServices" | "extraRoutes"> = {},
+): Promise<TestNode> {
   const db = await createTestDatabase();
-  let now = new Date();
+  // The clock runs at real speed from wherever the test sets it, so timers (hold expiry) still fire.
+  let offset = 0;
   const config: AppConfig = {
     ...loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "warn" }),
     dbUrl: db.url,
@@ -46,7 +50,11 @@ export async function startTestNode(overrides: Partial<AppConfig> = {}): Promise
     seedOnEmpty: false,
     ...overrides,
   };
-  const node = await createNode(config, { now: () => now, broker: { logger: false } });
+  const node = await createNode(config, {
+    now: () => new Date(Date.now() + offset),
+    broker: { logger: false },
+    ...options,
+  });
   await node.broker.start();
   const server = (node.broker.getLocalService("api") as unknown as { server: Server }).server;
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -56,7 +64,7 @@ export async function startTestNode(overrides: Partial<AppConfig> = {}): Promise
     db,
     baseUrl,
     setNow(instant) {
-      now = new Date(instant);
+      offset = new Date(instant).getTime() - Date.now();
     },
     async http(method, path, options = {}) {
       const headers: Record<string, string> = {};
