@@ -18,8 +18,39 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: "002-booking", up: booking.up },
 ];
 
-/** Applies pending migrations and returns the ids it applied. */
+/**
+ * Applies pending migrations and returns the ids it applied. On MySQL/MariaDB
+ * several nodes may start at once: a named lock, held by a connection of its
+ * own (released by the server if this process dies), lets one migrate at a time.
+ */
 export async function migrate(sequelize: Sequelize, migrations = MIGRATIONS): Promise<string[]> {
+  if (sequelize.getDialect() !== "mysql") return applyPending(sequelize, migrations);
+  type LockConnection = { query(sql: string, cb: (err: Error | null, rows: unknown) => void): void };
+  const manager = sequelize.connectionManager as unknown as {
+    getConnection(): Promise<LockConnection>;
+    releaseConnection(c: LockConnection): Promise<void>;
+  };
+  const connection = await manager.getConnection();
+  const run = (sql: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      connection.query(sql, (err, rows) => (err ? reject(err) : resolve(rows))),
+    );
+  try {
+    const [row] = (await run("SELECT GET_LOCK('hospital_engine_migrations', 120) AS got")) as {
+      got: number;
+    }[];
+    if (Number(row.got) !== 1) throw new Error("Timed out waiting for another node's migrations");
+    try {
+      return await applyPending(sequelize, migrations);
+    } finally {
+      await run("SELECT RELEASE_LOCK('hospital_engine_migrations')");
+    }
+  } finally {
+    await manager.releaseConnection(connection);
+  }
+}
+
+async function applyPending(sequelize: Sequelize, migrations: readonly Migration[]): Promise<string[]> {
   const qi = sequelize.getQueryInterface();
   const tables = (await qi.showAllTables()).map((t) =>
     typeof t === "string" ? t : (t as { tableName: string }).tableName,
