@@ -7,6 +7,7 @@ import { DataTypes } from "sequelize";
 import type { QueryInterface, Sequelize } from "sequelize";
 import * as initial from "./migrations/001-initial";
 import * as booking from "./migrations/002-booking";
+import * as reception from "./migrations/003-reception";
 
 interface Migration {
   id: string;
@@ -16,6 +17,7 @@ interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: "001-initial", up: initial.up },
   { id: "002-booking", up: booking.up },
+  { id: "003-reception", up: reception.up },
 ];
 
 /**

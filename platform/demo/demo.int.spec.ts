@@ -53,7 +53,7 @@ describe("demo data", () => {
     const db = await createTestDatabase();
     const sequelize = openDatabase(db.url);
     try {
-      expect(await migrate(sequelize)).toEqual(["001-initial", "002-booking"]);
+      expect(await migrate(sequelize)).toEqual(["001-initial", "002-booking", "003-reception"]);
       expect(await migrate(sequelize)).toEqual([]);
     } finally {
       await sequelize.close();

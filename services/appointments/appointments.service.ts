@@ -14,7 +14,8 @@ import {
   setStatus,
 } from "../../platform/params";
 import { localMoment } from "../../platform/time";
-import type { Caller, Outcome } from "../slots/day-commands";
+import type { Outcome } from "../slots/day-commands";
+import type { Caller } from "../slots/decision";
 import type { Appointment } from "../slots/day-state";
 import { appointmentFromRow } from "../slots/day-store";
 

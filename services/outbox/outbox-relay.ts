@@ -21,7 +21,17 @@ export interface OutboxRelay {
 export interface BookingEvent {
   eventId: string;
   dayKey: string;
-  appointment: unknown;
+  /** The appointment, ticket or board the event is about. */
+  payload: unknown;
+}
+
+/**
+ * Booking events go to one instance of each interested service (`emit`).
+ * Queue events are broadcast: every gateway node must push them to the
+ * browsers connected to it (consumers dedupe what must happen once).
+ */
+export function publishEvent(broker: ServiceBroker, type: string, event: BookingEvent): Promise<void> {
+  return type.startsWith("queue.") ? broker.broadcast(type, event) : broker.emit(`slots.${type}`, event);
 }
 
 export class InProcessRelay implements OutboxRelay {
@@ -80,9 +90,9 @@ export class InProcessRelay implements OutboxRelay {
         const event: BookingEvent = {
           eventId: r.eventId,
           dayKey: r.dayKey,
-          appointment: JSON.parse(r.payload),
+          payload: JSON.parse(r.payload),
         };
-        await this.broker.emit(`slots.${r.type}`, event);
+        await publishEvent(this.broker, r.type, event);
       }
       await this.sequelize.query(
         `UPDATE outbox SET dispatched_at = ? WHERE event_id IN (${rows.map(() => "?").join(",")})`,

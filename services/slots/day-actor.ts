@@ -7,7 +7,10 @@
 import { RetryableError } from "../../platform/errors";
 import type { OutboxRelay } from "../outbox/outbox-relay";
 import type { DayCommand, DayEvent, Outcome } from "./day-commands";
-import { DecisionError, applyCommand } from "./day-commands";
+import { applyCommand } from "./day-commands";
+import { DecisionError } from "./decision";
+import { boardOf } from "../queue/board";
+import { nextCalledDeadline } from "../queue/queue-commands";
 import type { DayState } from "./day-state";
 import { buildDayState } from "./day-state";
 import type { DayStore } from "./day-store";
@@ -45,7 +48,7 @@ export class DayActor {
   private epoch = 0;
   /** Appointment ids that exist as rows; the others are inserts. */
   private readonly persisted = new Set<string>();
-  private holdTimer: NodeJS.Timeout | null = null;
+  private deadlineTimer: NodeJS.Timeout | null = null;
   lastUsed: number;
   /** Set once fenced out or retired: the registry forgets this actor and a new one takes the day. */
   retired = false;
@@ -86,7 +89,7 @@ export class DayActor {
   retire(): void {
     if (this.retired) return;
     this.retired = true;
-    if (this.holdTimer) clearTimeout(this.holdTimer);
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.onRetire(this);
   }
 
@@ -137,7 +140,7 @@ export class DayActor {
     }
     if (events.length > 0) {
       try {
-        await this.commit(events, now);
+        await this.commit(state, events, now);
       } catch (err) {
         this.forget(err);
         const retryable =
@@ -149,7 +152,8 @@ export class DayActor {
       }
     }
     for (const answer of answers) answer();
-    if (events.some((e) => e.type === "appointment.held")) this.scheduleHoldExpiry();
+    if (events.some((e) => e.type === "appointment.held" || e.type === "queue.ticket.called"))
+      this.scheduleDeadline();
   }
 
   private async loaded(): Promise<DayState> {
@@ -162,24 +166,39 @@ export class DayActor {
     }
     this.persisted.clear();
     for (const a of day.appointments) this.persisted.add(a.id);
-    this.state = buildDayState(this.hospitalId, this.date, day.calendar, day.doctors, day.appointments);
-    this.scheduleHoldExpiry();
+    for (const t of day.queue.tickets.values()) this.persisted.add(t.id);
+    this.state = buildDayState(
+      this.hospitalId,
+      this.date,
+      day.calendar,
+      day.doctors,
+      day.appointments,
+      day.queue,
+    );
+    this.scheduleDeadline();
     return this.state;
   }
 
-  private async commit(events: DayEvent[], now: number): Promise<void> {
-    const latest = new Map(events.map((e) => [e.appointment.id, e.appointment]));
-    const changes = [...latest.values()];
-    const records = await this.deps.store.commit(
-      this.dayKey,
-      this.epoch,
-      changes,
-      (id) => !this.persisted.has(id),
-      events,
-      this.deps.newId,
+  private async commit(state: DayState, events: DayEvent[], now: number): Promise<void> {
+    const samples = new Map<number, number[]>();
+    for (const e of events) {
+      const doctorId = e.type === "queue.ticket.done" ? e.ticket?.calledBy : undefined;
+      if (doctorId != null) samples.set(doctorId, state.queue.samples.get(doctorId) ?? []);
+    }
+    // Anyone watching the queue gets the board as it stands after this turn.
+    const board: DayEvent[] = events.some((e) => e.ticket)
+      ? [{ type: "queue.board.updated", board: boardOf(state, now) }]
+      : [];
+    const records = await this.deps.store.commit({
+      dayKey: this.dayKey,
+      epoch: this.epoch,
+      events: [...events, ...board],
+      isNew: (id) => !this.persisted.has(id),
+      samples,
+      newId: this.deps.newId,
       now,
-    );
-    for (const a of changes) this.persisted.add(a.id);
+    });
+    for (const e of events) this.persisted.add((e.appointment ?? e.ticket)?.id ?? "");
     this.deps.relay.committed(records);
   }
 
@@ -189,28 +208,31 @@ export class DayActor {
     if (err instanceof FencedError) this.retire();
   }
 
-  /** Expired holds free their seats on their own: a timer sends expireHolds at the earliest expiry. */
-  private scheduleHoldExpiry(): void {
+  /**
+   * Lapsed holds free their seats and unanswered calls become no-shows on
+   * their own: a timer sends `expire` at the earliest such deadline.
+   */
+  private scheduleDeadline(): void {
     if (!this.state || this.retired) return;
-    let earliest = Infinity;
+    let earliest = nextCalledDeadline(this.state);
     for (const a of this.state.appointments.values()) {
       if (a.status === "pending" && a.holdExpiresAt !== null && a.holdExpiresAt < earliest)
         earliest = a.holdExpiresAt;
     }
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = null;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
     if (earliest === Infinity) return;
     const delay = Math.max(0, earliest - this.deps.now()) + 5;
-    this.holdTimer = setTimeout(
+    this.deadlineTimer = setTimeout(
       () => {
-        this.holdTimer = null;
-        this.send({ type: "expireHolds" }).then(
-          () => this.scheduleHoldExpiry(),
+        this.deadlineTimer = null;
+        this.send({ type: "expire" }).then(
+          () => this.scheduleDeadline(),
           () => undefined,
         );
       },
       Math.min(delay, 2 ** 31 - 1),
     );
-    this.holdTimer.unref();
+    this.deadlineTimer.unref();
   }
 }

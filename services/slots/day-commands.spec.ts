@@ -1,7 +1,10 @@
 import fc from "fast-check";
 import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
-import type { Caller, DayCommand } from "./day-commands";
-import { DecisionError, applyCommand } from "./day-commands";
+import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../queue/queue-state";
+import type { DayCommand } from "./day-commands";
+import { applyCommand } from "./day-commands";
+import type { Caller } from "./decision";
+import { DecisionError } from "./decision";
 import type { DayState } from "./day-state";
 import { bookedSeats, buildDayState, holdsSeat, isLapsed } from "./day-state";
 
@@ -27,7 +30,8 @@ const doctors: DoctorCalendar[] = [
 ];
 const STARTS = ["09:00", "09:30", "10:00"];
 
-const freshDay = () => buildDayState(7, DATE, calendar, doctors, []);
+const freshDay = () =>
+  buildDayState(7, DATE, calendar, doctors, [], buildQueueState(DEFAULT_QUEUE_SETTINGS, [], new Map()));
 let seq = 0;
 const newId = () => `a${++seq}`;
 const patientCaller = (accountId: number): Caller => ({ accountId, role: "patient", hospitalId: null });
@@ -75,7 +79,7 @@ function commandFor(state: DayState, step: Step): DayCommand | null {
         : { type: "confirm", appointmentId: a.id };
     }
     case "expire":
-      return { type: "expireHolds" };
+      return { type: "expire" };
     case "wait":
       return null;
   }
@@ -129,7 +133,7 @@ describe("day decisions under any command sequence", () => {
             if (target) expect(bookedSeats(state, target, now)).toBe(before);
           } else if (command.type === "cancel" && target) {
             expect(bookedSeats(state, target, now)).toBe(before - 1);
-          } else if (command.type === "expireHolds") {
+          } else if (command.type === "expire") {
             for (const a of state.appointments.values()) expect(holdsSeat(a) && isLapsed(a, now)).toBe(false);
           }
           assertInvariants(state, now);

@@ -7,14 +7,14 @@
  */
 import { localMoment, toMinutes } from "../../platform/time";
 import { bookingWindow, isSlotOpen } from "./day-schedule";
+import type { Board } from "../queue/board";
+import type { QueueCommand } from "../queue/queue-commands";
+import { applyQueueCommand, bookingTicket, expireCalled } from "../queue/queue-commands";
+import type { Ticket } from "../queue/queue-state";
+import type { Caller } from "./decision";
+import { DecisionError, assertMayAct } from "./decision";
 import type { Appointment, DayState, SlotState } from "./day-state";
 import { holdsSeat, isLapsed, patientKey } from "./day-state";
-
-export interface Caller {
-  accountId: number;
-  role: "patient" | "staff" | "admin";
-  hospitalId: number | null;
-}
 
 export type DayCommand =
   | {
@@ -30,7 +30,9 @@ export type DayCommand =
   | { type: "confirm"; appointmentId: string }
   | { type: "cancel"; appointmentId: string; caller: Caller }
   | { type: "checkIn"; appointmentId: string; caller: Caller }
-  | { type: "expireHolds" };
+  /** Lapsed holds and called tickets nobody finished: run by the actor's timer and the sweeper. */
+  | { type: "expire" }
+  | QueueCommand;
 
 export type DayEventType =
   | "appointment.booked"
@@ -38,30 +40,29 @@ export type DayEventType =
   | "appointment.confirmed"
   | "appointment.cancelled"
   | "appointment.expired"
-  | "appointment.checked_in";
+  | "appointment.checked_in"
+  | "queue.ticket.taken"
+  | "queue.ticket.called"
+  | "queue.ticket.recalled"
+  | "queue.ticket.done"
+  | "queue.ticket.no_show"
+  | "queue.ticket.cancelled"
+  | "queue.penalty.cleared"
+  | "queue.board.updated";
 
+/** What changed, as the outbox records it: an appointment, a ticket, or the board after a turn. */
 export interface DayEvent {
   type: DayEventType;
-  appointment: Appointment;
+  appointment?: Appointment;
+  ticket?: Ticket;
+  board?: Board;
 }
 
 export interface Outcome {
-  /** The appointment the command was about (undefined for expireHolds). */
+  /** The appointment or ticket the command was about. */
   appointment?: Appointment;
+  ticket?: Ticket;
   events: DayEvent[];
-}
-
-/** A refused command: a stable code and HTTP status, mapped to a Moleculer error at the service edge. */
-export class DecisionError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = "DecisionError";
-  }
 }
 
 export function applyCommand(
@@ -78,9 +79,18 @@ export function applyCommand(
     case "cancel":
       return cancel(state, command.appointmentId, command.caller, now);
     case "checkIn":
-      return checkIn(state, command.appointmentId, command.caller, now);
-    case "expireHolds":
-      return { events: expireLapsed(state, [...state.appointments.values()], now) };
+      return checkIn(state, command.appointmentId, command.caller, now, newId);
+    case "expire":
+      return {
+        events: [...expireLapsed(state, [...state.appointments.values()], now), ...expireCalled(state, now)],
+      };
+    case "takeTicket":
+    case "cancelTicket":
+    case "callNext":
+    case "recall":
+    case "finish":
+    case "forgive":
+      return applyQueueCommand(state, command, now, newId);
   }
 }
 
@@ -188,7 +198,7 @@ function confirm(state: DayState, appointmentId: string, now: number): Outcome {
 
 function cancel(state: DayState, appointmentId: string, caller: Caller, now: number): Outcome {
   const a = found(state, appointmentId);
-  assertMayAct(state, a, caller, true);
+  assertMayAct(state.hospitalId, caller, a.accountId);
   if ((a.status !== "pending" && a.status !== "booked") || isLapsed(a, now)) {
     const status = isLapsed(a, now) ? "expired" : a.status;
     throw new DecisionError(409, "NOT_CANCELLABLE", `A ${status} appointment cannot be cancelled.`);
@@ -200,9 +210,15 @@ function cancel(state: DayState, appointmentId: string, caller: Caller, now: num
   return { appointment: a, events: [{ type: "appointment.cancelled", appointment: { ...a } }] };
 }
 
-function checkIn(state: DayState, appointmentId: string, caller: Caller, now: number): Outcome {
+function checkIn(
+  state: DayState,
+  appointmentId: string,
+  caller: Caller,
+  now: number,
+  newId: () => string,
+): Outcome {
   const a = found(state, appointmentId);
-  assertMayAct(state, a, caller, false);
+  assertMayAct(state.hospitalId, caller, null);
   if (a.status === "checked_in") return { appointment: a, events: [] };
   if (a.status !== "booked")
     throw new DecisionError(409, "NOT_CHECKABLE", `A ${a.status} appointment cannot check in.`);
@@ -210,21 +226,17 @@ function checkIn(state: DayState, appointmentId: string, caller: Caller, now: nu
     throw new DecisionError(409, "NOT_CHECKABLE", "Check-in is only possible on the day of the appointment.");
   }
   Object.assign(a, { status: "checked_in", updatedAt: now });
-  return { appointment: a, events: [{ type: "appointment.checked_in", appointment: { ...a } }] };
+  // Arrived: the patient joins the day's queue, to be called at the slot time.
+  return {
+    appointment: a,
+    events: [{ type: "appointment.checked_in", appointment: { ...a } }, bookingTicket(state, a, now, newId)],
+  };
 }
 
 function found(state: DayState, appointmentId: string): Appointment {
   const a = state.appointments.get(appointmentId);
   if (!a) throw new DecisionError(404, "NOT_FOUND", `Appointment ${appointmentId} was not found.`);
   return a;
-}
-
-/** Owners may act on their own appointments when `ownerMay`; staff on their hospital's; admins on any. */
-function assertMayAct(state: DayState, a: Appointment, caller: Caller, ownerMay: boolean): void {
-  if (caller.role === "admin") return;
-  if (caller.role === "staff" && caller.hospitalId === state.hospitalId) return;
-  if (ownerMay && caller.role === "patient" && caller.accountId === a.accountId) return;
-  throw new DecisionError(403, "FORBIDDEN", "You may not change this appointment.");
 }
 
 function hasStarted(state: DayState, start: string, now: number): boolean {

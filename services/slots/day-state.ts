@@ -5,6 +5,9 @@
  * or clock imports.
  */
 import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
+import type { QueueState } from "../queue/queue-state";
+import type { DoctorHours } from "../queue/queue-timeline";
+import { toMinutes } from "../../platform/time";
 import { doctorDaySlots } from "./day-schedule";
 
 export type AppointmentStatus = "pending" | "booked" | "checked_in" | "cancelled" | "expired";
@@ -47,6 +50,9 @@ export interface DayState {
   appointments: Map<string, Appointment>;
   /** `${patientId}:${doctorId}` → appointment id, for appointments holding a seat. */
   activeByPatient: Map<string, string>;
+  /** Each doctor's first slot start and last slot end today, in minutes. */
+  hours: DoctorHours;
+  queue: QueueState;
 }
 
 export const patientKey = (patientId: number, doctorId: number) => `${patientId}:${doctorId}`;
@@ -60,14 +66,19 @@ export function buildDayState(
   calendar: HospitalCalendar,
   doctors: DoctorCalendar[],
   appointments: Appointment[],
+  queue: QueueState,
 ): DayState {
   const slots = new Map<number, Map<string, SlotState>>();
+  const hours: DoctorHours = new Map();
   for (const doctor of doctors) {
     const byStart = new Map<string, SlotState>();
-    for (const def of doctorDaySlots(calendar, doctor, date)) {
+    const defs = doctorDaySlots(calendar, doctor, date);
+    for (const def of defs) {
       byStart.set(def.start, { ...def, seats: new Array<string | null>(def.capacity).fill(null) });
     }
     slots.set(doctor.id, byStart);
+    if (defs.length > 0)
+      hours.set(doctor.id, { start: toMinutes(defs[0].start), end: toMinutes(defs[defs.length - 1].end) });
   }
   const state: DayState = {
     hospitalId,
@@ -76,6 +87,8 @@ export function buildDayState(
     slots,
     appointments: new Map(),
     activeByPatient: new Map(),
+    hours,
+    queue,
   };
   for (const appointment of appointments) {
     state.appointments.set(appointment.id, appointment);

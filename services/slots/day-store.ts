@@ -11,6 +11,10 @@ import { doctorCalendar, hospitalCalendar } from "../hospitals/hospital-view";
 import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
 import { publicHolidays } from "../schedules/public-holidays";
 import type { DayEvent } from "./day-commands";
+import type { QueueState, Ticket } from "../queue/queue-state";
+import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../queue/queue-state";
+import type { TicketRowRaw } from "../queue/ticket-row";
+import { ticketFromRow, ticketToRow } from "../queue/ticket-row";
 import type { Appointment } from "./day-state";
 import { holdsSeat } from "./day-state";
 
@@ -18,6 +22,20 @@ export interface LoadedDay {
   calendar: HospitalCalendar;
   doctors: DoctorCalendar[];
   appointments: Appointment[];
+  queue: QueueState;
+}
+
+/** One actor turn to write: its events carry the changed appointments and tickets. */
+export interface Turn {
+  dayKey: string;
+  epoch: number;
+  events: DayEvent[];
+  /** Whether a row id is new (insert) rather than known (update). */
+  isNew: (id: string) => boolean;
+  /** Doctors whose learnt service times changed this turn. */
+  samples: Map<number, number[]>;
+  newId: () => string;
+  now: number;
 }
 
 /** An outbox row as written; the relay publishes these in order. */
@@ -89,6 +107,11 @@ function appointmentToRow(a: Appointment) {
   };
 }
 
+/** The last version of each row among a turn's events. */
+function latest<T extends { id: string }>(rows: T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
+}
+
 export class DayStore {
   private readonly sequelize: Sequelize;
 
@@ -137,56 +160,70 @@ export class DayStore {
     throw new RetryableError("ACTIVATION_CONTENDED", `Could not activate day ${dayKey}.`);
   }
 
-  /** The day's calendar, doctors and appointments; null when the hospital does not exist. */
+  /** The day's calendar, doctors, appointments and queue; null when the hospital does not exist. */
   async load(hospitalId: number, date: string): Promise<LoadedDay | null> {
     const { Hospital, Doctor } = this.app.models;
     const hospital = await Hospital.findByPk(hospitalId);
     if (!hospital) return null;
-    const [doctors, holidays, rows] = await Promise.all([
+    const byDay = { replacements: [hospitalId, date], type: QueryTypes.SELECT as const };
+    const [doctors, holidays, rows, tickets, samples] = await Promise.all([
       Doctor.findAll({ where: { hospitalId }, order: [["id", "ASC"]] }),
       publicHolidays(this.app),
       this.sequelize.query<AppointmentRowRaw>(
         "SELECT * FROM appointments WHERE hospital_id = ? AND date = ?",
-        {
-          replacements: [hospitalId, date],
-          type: QueryTypes.SELECT,
-        },
+        byDay,
+      ),
+      this.sequelize.query<TicketRowRaw>("SELECT * FROM tickets WHERE hospital_id = ? AND date = ?", byDay),
+      this.sequelize.query<{ doctor_id: number; samples: string }>(
+        "SELECT s.doctor_id, s.samples FROM service_times s JOIN doctors d ON d.id = s.doctor_id WHERE d.hospital_id = ?",
+        { replacements: [hospitalId], type: QueryTypes.SELECT },
       ),
     ]);
+    const settings = { ...DEFAULT_QUEUE_SETTINGS, ...(hospital.queueSettings ?? {}) };
     return {
       calendar: hospitalCalendar(hospital, holidays),
       doctors: doctors.map(doctorCalendar),
       appointments: rows.map(appointmentFromRow),
+      queue: buildQueueState(
+        settings,
+        tickets.map(ticketFromRow),
+        new Map(samples.map((r) => [Number(r.doctor_id), JSON.parse(r.samples) as number[]])),
+      ),
     };
   }
 
   /**
-   * Writes one turn: the fence check, changed and new appointments (changes
-   * first, so a released seat is free before it is sold again), and the outbox.
+   * Writes one turn: the fence check, changed and new appointments and tickets
+   * (changes first, so a released seat is free before it is sold again),
+   * learnt service times, and the outbox.
    */
-  async commit(
-    dayKey: string,
-    epoch: number,
-    changes: Appointment[],
-    isNew: (id: string) => boolean,
-    events: DayEvent[],
-    newId: () => string,
-    now: number,
-  ): Promise<OutboxRecord[]> {
-    const outbox: OutboxRecord[] = events.map((e) => ({
-      eventId: newId(),
-      dayKey,
+  async commit(turn: Turn): Promise<OutboxRecord[]> {
+    const outbox: OutboxRecord[] = turn.events.map((e) => ({
+      eventId: turn.newId(),
+      dayKey: turn.dayKey,
       type: e.type,
-      payload: JSON.stringify(e.appointment),
-      createdAt: now,
+      payload: JSON.stringify(e.appointment ?? e.ticket ?? e.board),
+      createdAt: turn.now,
     }));
+    const appointments = latest(turn.events.flatMap((e) => (e.appointment ? [e.appointment] : [])));
+    const tickets = latest(turn.events.flatMap((e) => (e.ticket ? [e.ticket] : [])));
     try {
       await this.sequelize.transaction(async (transaction) => {
-        await this.checkFence(dayKey, epoch, transaction);
-        const inserts = changes.filter((a) => isNew(a.id)).map(appointmentToRow);
-        for (const a of changes.filter((c) => !isNew(c.id))) await this.update(a, transaction);
+        await this.checkFence(turn.dayKey, turn.epoch, transaction);
         const qi = this.sequelize.getQueryInterface();
-        if (inserts.length > 0) await qi.bulkInsert("appointments", inserts, { transaction });
+        for (const a of appointments.filter((x) => !turn.isNew(x.id)))
+          await this.updateAppointment(a, transaction);
+        for (const t of tickets.filter((x) => !turn.isNew(x.id))) await this.updateTicket(t, transaction);
+        const newAppointments = appointments.filter((x) => turn.isNew(x.id)).map(appointmentToRow);
+        const newTickets = tickets.filter((x) => turn.isNew(x.id)).map(ticketToRow);
+        if (newAppointments.length > 0) await qi.bulkInsert("appointments", newAppointments, { transaction });
+        if (newTickets.length > 0) await qi.bulkInsert("tickets", newTickets, { transaction });
+        for (const [doctorId, samples] of turn.samples) {
+          await qi.bulkDelete("service_times", { doctor_id: doctorId }, { transaction });
+          await qi.bulkInsert("service_times", [{ doctor_id: doctorId, samples: JSON.stringify(samples) }], {
+            transaction,
+          });
+        }
         await qi.bulkInsert(
           "outbox",
           outbox.map((o) => ({
@@ -201,8 +238,8 @@ export class DayStore {
         );
       });
     } catch (err) {
-      // A unique seat key refused us: some other activation sold it, so our view is stale.
-      if (err instanceof UniqueConstraintError) throw new FencedError(dayKey);
+      // A unique key refused us (a seat, or a patient's one live ticket): another activation wrote first.
+      if (err instanceof UniqueConstraintError) throw new FencedError(turn.dayKey);
       throw err;
     }
     return outbox;
@@ -217,7 +254,28 @@ export class DayStore {
     if (Number(matched) !== 1) throw new FencedError(dayKey);
   }
 
-  private async update(a: Appointment, transaction: Transaction): Promise<void> {
+  private async updateTicket(t: Ticket, transaction: Transaction): Promise<void> {
+    const row = ticketToRow(t);
+    await this.sequelize.query(
+      "UPDATE tickets SET status = ?, active_patient_id = ?, called_by = ?, called_at = ?, finished_at = ?, recalls = ?, strike = ? WHERE id = ?",
+      {
+        replacements: [
+          row.status,
+          row.active_patient_id,
+          row.called_by,
+          row.called_at,
+          row.finished_at,
+          row.recalls,
+          row.strike,
+          row.id,
+        ],
+        type: QueryTypes.UPDATE,
+        transaction,
+      },
+    );
+  }
+
+  private async updateAppointment(a: Appointment, transaction: Transaction): Promise<void> {
     const row = appointmentToRow(a);
     await this.sequelize.query(
       "UPDATE appointments SET seat = ?, active_patient_id = ?, status = ?, hold_expires_at = ?, updated_at = ? WHERE id = ?",

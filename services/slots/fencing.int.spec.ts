@@ -112,17 +112,8 @@ describe("fencing: two live activations of one day", () => {
       updatedAt: 0,
     };
     const events = [{ type: "appointment.booked" as const, appointment: duplicate }];
-    await expect(
-      store.commit(
-        dayKey,
-        epoch,
-        [duplicate],
-        () => true,
-        events,
-        () => "e-1",
-        0,
-      ),
-    ).rejects.toBeInstanceOf(FencedError);
+    const turn = { dayKey, epoch, events, isNew: () => true, samples: new Map(), newId: () => "e-1", now: 0 };
+    await expect(store.commit(turn)).rejects.toBeInstanceOf(FencedError);
   });
 
   test("through the service, a fenced caller is retried into a normal answer", async () => {

@@ -6,8 +6,9 @@ import { uuidv7 } from "../../platform/ids";
 import { clockTimeParam, idParam, optionalIdParam } from "../../platform/params";
 import { InProcessRelay } from "../outbox/outbox-relay";
 import { ActorRegistry } from "./actor-registry";
-import type { Caller, DayCommand, Outcome } from "./day-commands";
-import { DecisionError } from "./day-commands";
+import type { DayCommand, Outcome } from "./day-commands";
+import type { Caller } from "./decision";
+import { DecisionError } from "./decision";
 import { bookingWindow, isSlotOpen } from "./day-schedule";
 import { dayAvailability } from "./day-state";
 import { DayStore } from "./day-store";
@@ -147,7 +148,7 @@ export function slotsService(app: App): ServiceSchema {
         ...sharded,
         params: { dayKey: dayKeyParam },
         async handler(ctx: Context<DayParams>) {
-          const outcome = await decide(ctx.params.dayKey, { type: "expireHolds" });
+          const outcome = await decide(ctx.params.dayKey, { type: "expire" });
           return { expired: outcome.events.length };
         },
       },
