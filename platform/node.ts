@@ -12,6 +12,7 @@ import { appointmentsService } from "../services/appointments/appointments.servi
 import { healthService } from "../services/health/health.service";
 import { hospitalsService } from "../services/hospitals/hospitals.service";
 import { patientsService } from "../services/patients/patients.service";
+import { queueService } from "../services/queue/queue.service";
 import { schedulesService } from "../services/schedules/schedules.service";
 import { slotsService } from "../services/slots/slots.service";
 import type { App } from "./app";
@@ -30,6 +31,7 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   slots: slotsService,
   schedules: schedulesService,
   appointments: appointmentsService,
+  queue: queueService,
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_FACTORIES);

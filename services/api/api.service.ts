@@ -6,7 +6,12 @@ import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { forbidden, unauthorized } from "../../platform/errors";
 import { verifyToken } from "../accounts/tokens";
+import type { BookingEvent } from "../outbox/outbox-relay";
+import type { Board } from "../queue/board";
+import type { Ticket } from "../queue/queue-state";
 import { toErrorResponse } from "./error-response";
+import { LiveHub } from "./live";
+import { liveAliases } from "./live-routes";
 import type { RouteSpec } from "./routes";
 import { API_ROUTES } from "./routes";
 
@@ -20,6 +25,7 @@ export function apiService(
   app: App,
   extraRoutes: Record<string, RouteSpec> = {},
 ): ServiceSchema<ApiSettingsSchema> {
+  const hub = new LiveHub();
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -39,7 +45,7 @@ export function apiService(
           authentication: true,
           authorization: true,
           bodyParsers: { json: { limit: "64kb", strict: true }, urlencoded: false },
-          aliases: { ...API_ROUTES, ...extraRoutes },
+          aliases: { ...API_ROUTES, ...liveAliases(hub), ...extraRoutes },
         },
       ],
       onError(
@@ -55,6 +61,17 @@ export function apiService(
         res.writeHead(status);
         res.end(JSON.stringify(body));
       },
+    },
+    events: {
+      "queue.board.updated"(ctx: Context<BookingEvent>) {
+        hub.board(ctx.params.payload as Board);
+      },
+      "queue.ticket.*"(ctx: Context<BookingEvent>) {
+        hub.ticket(ctx.params.payload as Ticket);
+      },
+    },
+    stopped() {
+      hub.close();
     },
     methods: {
       /** Resolves a bearer token to a live user; a token for a deleted user or a changed role is refused. */

@@ -259,5 +259,5 @@ describe("2,000 concurrent bookings for a day with 100 seats", () => {
       },
     );
     expect(new Set(stored.map((r) => r.id))).toEqual(ids);
-  });
+  }, 120_000);
 });

@@ -13,7 +13,14 @@ import { recordSample } from "./service-time";
 import type { Ticket, TicketChannel } from "./queue-state";
 import { ACTIVE } from "./queue-state";
 import type { QueueContext } from "./queue-timeline";
-import { dayPlaces, nowMinutes, placesLeft, servesDoctor, waitingInOrder } from "./queue-timeline";
+import {
+  dayPlaces,
+  nowMinutes,
+  placesLeft,
+  remainingDoctors,
+  servesDoctor,
+  waitingInOrder,
+} from "./queue-timeline";
 
 export type QueueCommand =
   | {
@@ -147,11 +154,10 @@ function callNext(state: DayState, doctorId: number | null, caller: Caller, now:
     (t) => servesDoctor(t, doctorId) && (t.slotStart === null || t.slotStart <= fromMinutes(minute)),
   );
   if (!next) throw new DecisionError(409, "QUEUE_EMPTY", "Nobody is waiting for this doctor.");
-  return changed(
-    next,
-    { status: "called", calledAt: now, calledBy: doctorId ?? next.doctorId },
-    "queue.ticket.called",
-  );
+  // Whose patient this is, so the visit's length teaches that doctor's pace; a lone doctor needs no naming.
+  const remaining = remainingDoctors(ctx);
+  const calledBy = doctorId ?? next.doctorId ?? (remaining.length === 1 ? remaining[0] : null);
+  return changed(next, { status: "called", calledAt: now, calledBy }, "queue.ticket.called");
 }
 
 function finish(

@@ -6,6 +6,8 @@ import { notFound } from "../../platform/errors";
 import { idParam, setStatus } from "../../platform/params";
 import { DEPARTMENTS } from "../hospitals/hospital.types";
 import type { Session } from "../hospitals/hospital.types";
+import type { QueueSettings } from "../queue/queue-state";
+import { DEFAULT_QUEUE_SETTINGS } from "../queue/queue-state";
 import { assertSessionsValid, datesParam, sessionsParam } from "../hospitals/calendar.params";
 
 /**
@@ -45,6 +47,26 @@ export function schedulesService(app: App): ServiceSchema {
           await hospital.update({ holidays: [...ctx.params.holidays].sort() });
           await announce(ctx, hospital.id);
           return { hospitalId: hospital.id, holidays: hospital.holidays };
+        },
+      },
+
+      /** Reception rules: desk share, notice position, no-show minutes, strike limit. */
+      setQueueSettings: {
+        params: {
+          hospitalId: idParam,
+          deskSharePercent: { type: "number", integer: true, min: 0, max: 90, optional: true },
+          notifyPosition: { type: "number", integer: true, min: 1, max: 50, optional: true },
+          noShowAfterMinutes: { type: "number", min: 1, max: 120, optional: true },
+          strikeLimit: { type: "number", integer: true, min: 1, max: 10, optional: true },
+          defaultServiceMinutes: { type: "number", min: 1, max: 60, optional: true },
+        },
+        async handler(ctx: Context<{ hospitalId: number } & Partial<QueueSettings>, AuthMeta>) {
+          const hospital = await hospitalFor(ctx);
+          const { hospitalId: _id, ...changes } = ctx.params;
+          const settings = { ...DEFAULT_QUEUE_SETTINGS, ...(hospital.queueSettings ?? {}), ...changes };
+          await hospital.update({ queueSettings: settings });
+          await announce(ctx, hospital.id);
+          return settings;
         },
       },
 

@@ -10,6 +10,11 @@ import type { DayCommand, Outcome } from "./day-commands";
 import type { Caller } from "./decision";
 import { DecisionError } from "./decision";
 import { bookingWindow, isSlotOpen } from "./day-schedule";
+import { boardOf } from "../queue/board";
+import type { QueueCommand } from "../queue/queue-commands";
+import { contextOf } from "../queue/queue-commands";
+import { places } from "../queue/queue-timeline";
+import type { DayState } from "./day-state";
 import { dayAvailability } from "./day-state";
 import { DayStore } from "./day-store";
 import { RendezvousStrategy, rendezvousOwner } from "./rendezvous.strategy";
@@ -53,6 +58,16 @@ export function slotsService(app: App): ServiceSchema {
     return registry.get(Number(hospitalId), date);
   };
 
+  /** Reads the day's committed state and turns a refusal into a client error. */
+  async function readDay<T>(dayKey: string, read: (state: DayState, at: number) => T): Promise<T> {
+    try {
+      return await actorFor(dayKey).read(read);
+    } catch (err) {
+      if (err instanceof DecisionError) throw new ClientError(err.status, err.code, err.message, err.details);
+      throw err;
+    }
+  }
+
   /** Sends a command to the day and turns a refused decision into a client error. */
   async function decide(dayKey: string, command: DayCommand): Promise<Outcome> {
     try {
@@ -71,30 +86,15 @@ export function slotsService(app: App): ServiceSchema {
         params: { dayKey: dayKeyParam, doctorId: optionalIdParam },
         async handler(ctx: Context<DayParams & { doctorId?: number }>) {
           const actor = actorFor(ctx.params.dayKey);
-          try {
-            const doctors = await actor.read((state, at) => {
-              const { doctorId } = ctx.params;
-              if (doctorId !== undefined && !state.slots.has(doctorId)) {
-                throw new DecisionError(
-                  404,
-                  "NOT_FOUND",
-                  `Doctor ${doctorId} was not found at this hospital.`,
-                );
-              }
-              const window = bookingWindow(state.calendar, new Date(at));
-              return dayAvailability(
-                state,
-                at,
-                (start) => isSlotOpen(window, state.date, start),
-                ctx.params.doctorId,
-              );
-            });
-            return { hospitalId: actor.hospitalId, date: actor.date, doctors };
-          } catch (err) {
-            if (err instanceof DecisionError)
-              throw new ClientError(err.status, err.code, err.message, err.details);
-            throw err;
-          }
+          const doctors = await readDay(ctx.params.dayKey, (state, at) => {
+            const { doctorId } = ctx.params;
+            if (doctorId !== undefined && !state.slots.has(doctorId)) {
+              throw new DecisionError(404, "NOT_FOUND", `Doctor ${doctorId} was not found at this hospital.`);
+            }
+            const window = bookingWindow(state.calendar, new Date(at));
+            return dayAvailability(state, at, (start) => isSlotOpen(window, state.date, start), doctorId);
+          });
+          return { hospitalId: actor.hospitalId, date: actor.date, doctors };
         },
       },
 
@@ -151,6 +151,34 @@ export function slotsService(app: App): ServiceSchema {
           const outcome = await decide(ctx.params.dayKey, { type: "expire" });
           return { expired: outcome.events.length };
         },
+      },
+
+      /** A reception command for the day's queue (see services/queue/queue-commands.ts). */
+      queue: {
+        ...sharded,
+        params: { dayKey: dayKeyParam, command: { type: "object" } },
+        handler: (ctx: Context<DayParams & { command: QueueCommand }>) =>
+          decide(ctx.params.dayKey, ctx.params.command),
+      },
+
+      /** The day's board, with every waiting ticket's place (ticket ids included: for trusted callers only). */
+      board: {
+        ...sharded,
+        params: { dayKey: dayKeyParam },
+        handler: (ctx: Context<DayParams>) => readDay(ctx.params.dayKey, (state, at) => boardOf(state, at)),
+      },
+
+      /** One ticket as it stands, with its place if waiting. */
+      ticket: {
+        ...sharded,
+        params: { dayKey: dayKeyParam, ticketId: "string" },
+        handler: (ctx: Context<DayParams & { ticketId: string }>) =>
+          readDay(ctx.params.dayKey, (state, at) => {
+            const ticket = state.queue.tickets.get(ctx.params.ticketId);
+            if (!ticket)
+              throw new DecisionError(404, "NOT_FOUND", `Ticket ${ctx.params.ticketId} was not found.`);
+            return { ticket, place: places(contextOf(state, at)).get(ticket.id) ?? null };
+          }),
       },
 
       /** How many day actors this node holds (for tests, the REPL and metrics). */

@@ -1,0 +1,244 @@
+import type { Context, ServiceSchema } from "moleculer";
+import { QueryTypes } from "sequelize";
+import type { App } from "../../platform/app";
+import type { AuthMeta, AuthUser } from "../../platform/auth";
+import { assertHospitalStaff, requireUser } from "../../platform/auth";
+import { notFound } from "../../platform/errors";
+import { dateParam, idParam, optionalIdParam, setStatus } from "../../platform/params";
+import { localMoment } from "../../platform/time";
+import type { Outcome } from "../slots/day-commands";
+import type { Caller } from "../slots/decision";
+import type { Board } from "./board";
+import type { QueueCommand } from "./queue-commands";
+import type { Ticket } from "./queue-state";
+import type { Place } from "./queue-timeline";
+import type { TicketRowRaw } from "./ticket-row";
+import { ticketFromRow } from "./ticket-row";
+
+const callerOf = (user: AuthUser): Caller => ({
+  accountId: user.id,
+  role: user.role,
+  hospitalId: user.hospitalId,
+});
+const ticketIdParam = { ticketId: { type: "uuid" } } as const;
+
+/** A ticket as patients and the board see it: no names, just its number and place. */
+function ticketView(t: Ticket, place: Place | null | undefined) {
+  return {
+    ticketId: t.id,
+    number: t.number,
+    status: t.status,
+    hospitalId: t.hospitalId,
+    doctorId: t.doctorId,
+    channel: t.channel,
+    position: place?.position ?? 0,
+    etaMinutes: place?.etaMinutes ?? 0,
+  };
+}
+
+/**
+ * Same-day reception (접수): the REST side of the queue that lives in each
+ * hospital-day actor. Works out the hospital's local "today", checks who is
+ * asking, and hands the decision to the day (`slots.queue`).
+ */
+export function queueService(app: App): ServiceSchema {
+  const { Hospital, Patient } = app.models;
+  const zones = new Map<number, string>();
+
+  /** The hospital's local date now (time zones rarely change, so they are remembered). */
+  async function todayAt(hospitalId: number): Promise<string> {
+    let zone = zones.get(hospitalId);
+    if (!zone) {
+      const hospital = await Hospital.findByPk(hospitalId, { attributes: ["id", "timeZone"] });
+      if (!hospital) throw notFound("Hospital", hospitalId);
+      zone = hospital.timeZone;
+      zones.set(hospitalId, zone);
+    }
+    return localMoment(app.now(), zone).date;
+  }
+
+  async function storedTicket(ticketId: string): Promise<Ticket> {
+    const rows = await app.sequelize.query<TicketRowRaw>("SELECT * FROM tickets WHERE id = ?", {
+      replacements: [ticketId],
+      type: QueryTypes.SELECT,
+    });
+    if (rows.length === 0) throw notFound("Ticket", ticketId);
+    return ticketFromRow(rows[0]);
+  }
+
+  const command = (ctx: Context, hospitalId: number, date: string, cmd: QueueCommand) =>
+    ctx.call<Outcome, object>("slots.queue", { dayKey: `${hospitalId}:${date}`, command: cmd });
+
+  const ticketAction = (build: (t: Ticket, caller: Caller) => QueueCommand) => ({
+    params: ticketIdParam,
+    async handler(ctx: Context<{ ticketId: string }, AuthMeta>) {
+      const user = requireUser(ctx);
+      const t = await storedTicket(ctx.params.ticketId);
+      const outcome = await command(ctx, t.hospitalId, t.date, build(t, callerOf(user)));
+      return ticketView(outcome.ticket ?? t, null);
+    },
+  });
+
+  async function place(ctx: Context, t: Ticket) {
+    return ctx.call<{ ticket: Ticket; place: Place | null }, object>("slots.ticket", {
+      dayKey: `${t.hospitalId}:${t.date}`,
+      ticketId: t.id,
+    });
+  }
+
+  return {
+    name: "queue",
+    actions: {
+      /** A patient takes a ticket from the app, for themself or a family member. */
+      take: {
+        params: { hospitalId: idParam, doctorId: optionalIdParam, patientId: optionalIdParam },
+        async handler(ctx: Context<{ hospitalId: number; doctorId?: number; patientId?: number }, AuthMeta>) {
+          const user = requireUser(ctx);
+          const { hospitalId, doctorId } = ctx.params;
+          const where = ctx.params.patientId
+            ? { accountId: user.id, id: ctx.params.patientId }
+            : { accountId: user.id, relation: "self" as const };
+          const patient = await Patient.findOne({ where, attributes: ["id"] });
+          if (!patient) throw notFound("Patient", ctx.params.patientId ?? "self");
+          const date = await todayAt(hospitalId);
+          const outcome = await command(ctx, hospitalId, date, {
+            type: "takeTicket",
+            patientId: patient.id,
+            accountId: user.id,
+            channel: "app",
+            doctorId: doctorId ?? null,
+            caller: callerOf(user),
+          });
+          const t = outcome.ticket as Ticket;
+          setStatus(ctx, 201);
+          return ticketView(t, (await place(ctx, t)).place);
+        },
+      },
+
+      /** Staff register a walk-in or phone patient at the desk into the same queue. */
+      registerDesk: {
+        params: {
+          hospitalId: idParam,
+          doctorId: optionalIdParam,
+          name: { type: "string", trim: true, min: 1, max: 60 },
+          birthDate: dateParam,
+        },
+        async handler(
+          ctx: Context<{ hospitalId: number; doctorId?: number; name: string; birthDate: string }, AuthMeta>,
+        ) {
+          const user = requireUser(ctx);
+          assertHospitalStaff(user, ctx.params.hospitalId);
+          const { hospitalId, doctorId, name, birthDate } = ctx.params;
+          const date = await todayAt(hospitalId);
+          // A walk-in may have no account: the desk keeps the patient under the registering staff account.
+          const patient = await Patient.create({ accountId: user.id, name, birthDate, relation: "other" });
+          const outcome = await command(ctx, hospitalId, date, {
+            type: "takeTicket",
+            patientId: patient.id,
+            accountId: user.id,
+            channel: "desk",
+            doctorId: doctorId ?? null,
+            caller: callerOf(user),
+          });
+          const t = outcome.ticket as Ticket;
+          setStatus(ctx, 201);
+          return ticketView(t, (await place(ctx, t)).place);
+        },
+      },
+
+      /** A ticket's number, status and place; the id is the secret, so no sign-in is needed. */
+      get: {
+        params: ticketIdParam,
+        async handler(ctx: Context<{ ticketId: string }>) {
+          const stored = await storedTicket(ctx.params.ticketId);
+          const live = await place(ctx, stored);
+          return ticketView(live.ticket, live.place);
+        },
+      },
+
+      /** The day's tickets with their places, for the hospital's staff. */
+      list: {
+        params: { hospitalId: idParam },
+        async handler(ctx: Context<{ hospitalId: number }, AuthMeta>) {
+          assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
+          const date = await todayAt(ctx.params.hospitalId);
+          const rows = await app.sequelize.query<TicketRowRaw>(
+            "SELECT * FROM tickets WHERE hospital_id = ? AND date = ? ORDER BY number",
+            { replacements: [ctx.params.hospitalId, date], type: QueryTypes.SELECT },
+          );
+          const board = await ctx.call<Board, object>("slots.board", {
+            dayKey: `${ctx.params.hospitalId}:${date}`,
+          });
+          const placeOf = new Map(board.waiting.map((w) => [w.ticketId, w]));
+          const items = rows.map((r) => ticketView(ticketFromRow(r), placeOf.get(r.id)));
+          return { items, total: items.length };
+        },
+      },
+
+      /** The public board: numbers and places, no ticket ids. */
+      board: {
+        params: { hospitalId: idParam },
+        async handler(ctx: Context<{ hospitalId: number }>) {
+          const date = await todayAt(ctx.params.hospitalId);
+          return publicBoard(
+            await ctx.call<Board, object>("slots.board", { dayKey: `${ctx.params.hospitalId}:${date}` }),
+          );
+        },
+      },
+
+      next: {
+        params: { hospitalId: idParam, doctorId: optionalIdParam },
+        async handler(ctx: Context<{ hospitalId: number; doctorId?: number }, AuthMeta>) {
+          const user = requireUser(ctx);
+          const date = await todayAt(ctx.params.hospitalId);
+          const outcome = await command(ctx, ctx.params.hospitalId, date, {
+            type: "callNext",
+            doctorId: ctx.params.doctorId ?? null,
+            caller: callerOf(user),
+          });
+          return ticketView(outcome.ticket as Ticket, null);
+        },
+      },
+
+      done: ticketAction((t, caller) => ({ type: "finish", ticketId: t.id, outcome: "done", caller })),
+      noShow: ticketAction((t, caller) => ({ type: "finish", ticketId: t.id, outcome: "no_show", caller })),
+      cancel: ticketAction((t, caller) => ({ type: "cancelTicket", ticketId: t.id, caller })),
+      recall: ticketAction((t, caller) => ({ type: "recall", ticketId: t.id, caller })),
+
+      /** Patients blocked from app reception today (strikes at or over the limit), for staff. */
+      penalties: {
+        params: { hospitalId: idParam },
+        async handler(ctx: Context<{ hospitalId: number }, AuthMeta>) {
+          assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
+          const date = await todayAt(ctx.params.hospitalId);
+          const rows = await app.sequelize.query<{ patient_id: number; strikes: number | string }>(
+            "SELECT patient_id, COUNT(*) AS strikes FROM tickets WHERE hospital_id = ? AND date = ? AND strike = ? GROUP BY patient_id",
+            { replacements: [ctx.params.hospitalId, date, true], type: QueryTypes.SELECT },
+          );
+          const items = rows.map((r) => ({ patientId: Number(r.patient_id), strikes: Number(r.strikes) }));
+          return { items, total: items.length };
+        },
+      },
+
+      /** Staff clear a patient's strikes for today, lifting the block. */
+      forgive: {
+        params: { hospitalId: idParam, patientId: idParam },
+        async handler(ctx: Context<{ hospitalId: number; patientId: number }, AuthMeta>) {
+          const user = requireUser(ctx);
+          const date = await todayAt(ctx.params.hospitalId);
+          const outcome = await command(ctx, ctx.params.hospitalId, date, {
+            type: "forgive",
+            patientId: ctx.params.patientId,
+            caller: callerOf(user),
+          });
+          return { patientId: ctx.params.patientId, cleared: outcome.events.length };
+        },
+      },
+    },
+  };
+}
+
+/** The board without ticket ids, safe for a screen in the waiting room or any browser. */
+export function publicBoard(board: Board) {
+  return { ...board, waiting: board.waiting.map(({ ticketId: _id, ...rest }) => rest) };
+}
