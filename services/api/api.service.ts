@@ -12,6 +12,7 @@ import type { Ticket } from "../queue/queue-state";
 import { toErrorResponse } from "./error-response";
 import { LiveHub } from "./live";
 import { liveAliases } from "./live-routes";
+import { PAGE_ALIASES } from "./pages";
 import type { RouteSpec } from "./routes";
 import { API_ROUTES } from "./routes";
 
@@ -34,6 +35,7 @@ export function apiService(
       ip: "0.0.0.0",
       log4XXResponses: false,
       routes: [
+        { path: "/", mappingPolicy: "restrict", aliases: PAGE_ALIASES },
         {
           path: "/health",
           mappingPolicy: "restrict",
