@@ -1,8 +1,9 @@
 /**
- * Four projects: pure unit specs; the integration specs (`*.int.spec.ts`) once
- * on SQLite and once on MariaDB (which must be running on 127.0.0.1:3306); and
- * the cluster specs (`*.cluster.spec.ts`): several node processes on the Redis
- * transporter (127.0.0.1:6379) and MariaDB.
+ * Five projects: pure unit specs; the integration specs (`*.int.spec.ts`) once
+ * on SQLite and once on MariaDB (which must be running on 127.0.0.1:3306); the
+ * cluster specs (`*.cluster.spec.ts`): several node processes on the Redis
+ * transporter (127.0.0.1:6379) and MariaDB; and the browser specs
+ * (`*.browser.spec.ts`): the pages in headless Chromium (/usr/bin/chromium).
  */
 const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
 const roots = ["<rootDir>/services", "<rootDir>/mixins", "<rootDir>/platform", "<rootDir>/test"];
@@ -24,7 +25,7 @@ module.exports = {
       transform,
       roots,
       testMatch: ["**/*.spec.ts"],
-      testPathIgnorePatterns: ["\\.(int|cluster)\\.spec\\.ts$"],
+      testPathIgnorePatterns: ["\\.(int|cluster|browser)\\.spec\\.ts$"],
     },
     integration("sqlite"),
     integration("mariadb"),
@@ -36,6 +37,15 @@ module.exports = {
       testMatch: ["**/*.cluster.spec.ts"],
       globals: { TEST_DB: "mariadb" },
       testTimeout: 180000,
+    },
+    {
+      displayName: "browser",
+      testEnvironment: "node",
+      transform,
+      roots,
+      testMatch: ["**/*.browser.spec.ts"],
+      globals: { TEST_DB: "sqlite" },
+      testTimeout: 120000,
     },
   ],
 };

@@ -21,6 +21,9 @@ export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOption
     },
     // A call that never answers must not hang a patient's request forever (the default is no limit).
     requestTimeout: config.requestTimeoutMs,
+    // A crashed node keeps its days until the others stop hearing from it: keep that window short.
+    heartbeatInterval: 2,
+    heartbeatTimeout: 6,
     retryPolicy: {
       enabled: true,
       retries: 3,

@@ -28,6 +28,8 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** Seed demo data when the database is empty (embedded default). */
   seedOnEmpty: boolean;
+  /** Where "almost your turn" notices are POSTed as JSON, besides the log. */
+  notifyWebhookUrl: string | null;
   booking: {
     /** A day actor idle this long is passivated. */
     actorIdleMs: number;
@@ -77,6 +79,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     return fallback;
   };
 
+  const url = (name: string): string | null => {
+    const raw = str(name);
+    if (raw !== null && !/^https?:\/\/\S+$/.test(raw)) {
+      problems.push(`${name} must be an http(s) URL (got "${raw}")`);
+      return null;
+    }
+    return raw;
+  };
+
   const dataDir = path.resolve(cwd, str("DATA_DIR") ?? "data");
   const transporter = str("TRANSPORTER");
   const mode: Mode = transporter ? "cluster" : "embedded";
@@ -122,6 +133,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     logLevel,
     requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 10_000, 100, 600_000),
     seedOnEmpty: bool("SEED_ON_EMPTY", mode === "embedded"),
+    notifyWebhookUrl: url("NOTIFY_WEBHOOK_URL"),
     booking: {
       actorIdleMs: int("ACTOR_IDLE_MS", 5 * 60_000, 1000, 24 * 3600_000),
       actorMaxDays: int("ACTOR_MAX_DAYS", 10_000, 10, 1_000_000),

@@ -11,6 +11,8 @@ export type ErrorDetails = Record<string, unknown>;
 export class ClientError extends Errors.MoleculerClientError {
   constructor(status: number, code: string, message: string, details: ErrorDetails = {}) {
     super(message, status, code, details);
+    // Errors cross the transporter by name; a name Moleculer knows comes back as the right class.
+    this.name = "MoleculerClientError";
   }
 }
 
@@ -18,6 +20,7 @@ export class ClientError extends Errors.MoleculerClientError {
 export class RetryableError extends Errors.MoleculerRetryableError {
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(message, 503, code, details);
+    this.name = "MoleculerRetryableError";
   }
 }
 

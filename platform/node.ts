@@ -11,6 +11,7 @@ import type { RouteSpec } from "../services/api/routes";
 import { appointmentsService } from "../services/appointments/appointments.service";
 import { healthService } from "../services/health/health.service";
 import { hospitalsService } from "../services/hospitals/hospitals.service";
+import { notificationsService } from "../services/notifications/notifications.service";
 import { patientsService } from "../services/patients/patients.service";
 import { queueService } from "../services/queue/queue.service";
 import { schedulesService } from "../services/schedules/schedules.service";
@@ -32,6 +33,7 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   schedules: schedulesService,
   appointments: appointmentsService,
   queue: queueService,
+  notifications: notificationsService,
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_FACTORIES);
@@ -45,6 +47,15 @@ export interface NodeOptions {
   extraRoutes?: Record<string, RouteSpec>;
 }
 
+/** Event streams never finish on their own; a graceful stop ends them first instead of waiting out its timeout. */
+const endStreamsOnStop = {
+  name: "EndStreamsOnStop",
+  stopping(broker: ServiceBroker): Promise<void> {
+    for (const service of broker.services) (service as unknown as { endStreams?: () => void }).endStreams?.();
+    return Promise.resolve();
+  },
+};
+
 export interface HospitalNode {
   app: App;
   broker: ServiceBroker;
@@ -55,7 +66,9 @@ export async function createNode(config: AppConfig, options: NodeOptions = {}): 
   const unknown = config.services.filter((s) => !SERVICE_NAMES.includes(s));
   if (unknown.length > 0) throw new Error(`SERVICES names unknown services: ${unknown.join(", ")}`);
 
-  const broker = new ServiceBroker(brokerOptions(config, options.broker));
+  const broker = new ServiceBroker(
+    brokerOptions(config, { middlewares: [endStreamsOnStop], ...options.broker }),
+  );
   const sequelize = openDatabase(config.dbUrl);
   await tuneDatabase(sequelize);
   const applied = await migrate(sequelize);

@@ -39,7 +39,9 @@ export interface Page {
 
 export const pageWindow = ({ page, size }: Page) => ({ limit: size, offset: (page - 1) * size });
 
-/** Sets the HTTP status the gateway answers with (201 for a creation). */
-export function setStatus(ctx: { meta: object }, status: number): void {
-  (ctx.meta as { $statusCode?: number }).$statusCode = status;
+/** Sets the HTTP status the gateway answers with; a creation (201) names where the new thing lives. */
+export function setStatus(ctx: { meta: object }, status: number, location?: string): void {
+  const meta = ctx.meta as { $statusCode?: number; $location?: string };
+  meta.$statusCode = status;
+  if (location) meta.$location = location;
 }

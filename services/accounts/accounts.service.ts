@@ -51,7 +51,7 @@ export function accountsService(app: App): ServiceSchema {
               await Patient.create({ accountId: userId, name, birthDate, relation: "self" }, { transaction });
               return userId;
             });
-            setStatus(ctx, 201);
+            setStatus(ctx, 201, "/api/v1/me");
             return { id: String(id) };
           } catch (err) {
             // Two sign-ups racing for one email: the unique index decides.

@@ -72,10 +72,18 @@ export function apiService(
         hub.ticket(ctx.params.payload as Ticket);
       },
     },
-    stopped() {
-      hub.close();
+    actions: {
+      // Retrying moleculer-web's pipeline re-runs it on a rewritten request (a 404); the calls
+      // inside retry on their own. One budget for the whole request keeps those retries bounded.
+      // `timeout` is read by Moleculer but missing from its ActionSchema typings.
+      rest: { retryPolicy: { enabled: false }, ...{ timeout: app.config.requestTimeoutMs * 2 } },
     },
     methods: {
+      /** Ends the open event streams: called as the broker starts stopping, so they do not hold up the drain. */
+      endStreams() {
+        hub.close();
+      },
+
       /** Resolves a bearer token to a live user; a token for a deleted user or a changed role is refused. */
       async authenticate(
         ctx: Context<unknown, AuthMeta>,

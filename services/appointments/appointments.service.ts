@@ -125,7 +125,7 @@ export function appointmentsService(app: App): ServiceSchema {
             patientId: patient.id,
             accountId: user.id,
           });
-          setStatus(ctx, 201);
+          setStatus(ctx, 201, `/api/v1/appointments/${(outcome.appointment as Appointment).id}`);
           return view(outcome.appointment as Appointment);
         },
       },

@@ -103,7 +103,7 @@ export function hospitalsService(app: App): ServiceSchema {
           }
           assertRangesOrdered("openingHours", ctx.params.openingHours);
           const hospital = await Hospital.create(ctx.params);
-          setStatus(ctx, 201);
+          setStatus(ctx, 201, `/api/v1/hospitals/${hospital.id}`);
           return { id: hospital.id };
         },
       },

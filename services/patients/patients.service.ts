@@ -45,7 +45,7 @@ export function patientsService(app: App): ServiceSchema {
             throw unprocessable("FAMILY_LIMIT", `An account may hold at most ${MAX_FAMILY} family members.`);
           }
           const patient = await Patient.create({ accountId: user.id, ...ctx.params });
-          setStatus(ctx, 201);
+          setStatus(ctx, 201, "/api/v1/me/patients");
           return view(patient);
         },
       },

@@ -22,6 +22,8 @@ export interface Board {
   /** Waiting tickets in call order, with their places. Ticket ids are stripped before the board goes public. */
   waiting: BoardTicket[];
   waitingByDoctor: { doctorId: number | null; count: number }[];
+  /** Tickets at or before this position are told it is almost their turn. */
+  notifyPosition: number;
   updatedAt: string;
 }
 
@@ -51,6 +53,7 @@ export function boardOf(state: DayState, now: number): Board {
     serving,
     waiting,
     waitingByDoctor: [...counts.entries()].map(([doctorId, count]) => ({ doctorId, count })),
+    notifyPosition: state.queue.settings.notifyPosition,
     updatedAt: new Date(now).toISOString(),
   };
 }

@@ -32,9 +32,26 @@ export function dueMinute(ticket: Ticket, timeZone: string): number {
 /** Waiting tickets in the order they will be called. */
 export function waitingInOrder(ctx: QueueContext): Ticket[] {
   const tz = ctx.calendar.timeZone;
+  // Due minutes are worked out once: the time-zone conversion is the costly part of a sort.
   return [...ctx.queue.tickets.values()]
     .filter((t) => t.status === "waiting")
-    .sort((a, b) => dueMinute(a, tz) - dueMinute(b, tz) || a.number - b.number);
+    .map((t) => ({ t, due: dueMinute(t, tz) }))
+    .sort((a, b) => a.due - b.due || a.t.number - b.t.number)
+    .map(({ t }) => t);
+}
+
+/**
+ * Minutes until each busy doctor is free: their pace less the time the current
+ * patient has had, but at least a quarter of it (visits run over).
+ */
+function busyMinutes(ctx: QueueContext): Map<number, number> {
+  const busy = new Map<number, number>();
+  for (const t of ctx.queue.tickets.values()) {
+    if (t.status !== "called" || t.calledBy === null || t.calledAt === null) continue;
+    const pace = minutesPerPatient(ctx, t.calledBy);
+    busy.set(t.calledBy, Math.max(pace - (ctx.now - t.calledAt) / 60_000, pace / 4));
+  }
+  return busy;
 }
 
 /** Whether a ticket can go to `doctorId` (null: a call for whoever is next). */
@@ -60,6 +77,7 @@ export function places(ctx: QueueContext): Map<string, Place> {
   const order = waitingInOrder(ctx);
   const doctors = remainingDoctors(ctx);
   const minute = nowMinutes(ctx);
+  const busy = busyMinutes(ctx);
   const result = new Map<string, Place>();
   order.forEach((ticket, index) => {
     const ahead = order
@@ -69,7 +87,8 @@ export function places(ctx: QueueContext): Map<string, Place> {
       ticket.doctorId !== null ? [ticket.doctorId] : doctors.length > 0 ? doctors : [...ctx.hours.keys()];
     const perPatient =
       servers.reduce((sum, d) => sum + minutesPerPatient(ctx, d), 0) / Math.max(servers.length, 1);
-    let eta = Math.round((ahead * perPatient) / Math.max(servers.length, 1));
+    const inRoom = servers.reduce((sum, d) => sum + (busy.get(d) ?? 0), 0);
+    let eta = Math.round((ahead * perPatient + inRoom) / Math.max(servers.length, 1));
     if (ticket.slotStart !== null) eta = Math.max(eta, toMinutes(ticket.slotStart) - minute);
     result.set(ticket.id, { position: ahead + 1, etaMinutes: Math.max(eta, 0) });
   });

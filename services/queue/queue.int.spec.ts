@@ -45,9 +45,10 @@ describe("reception queue over HTTP", () => {
     ).toBe(403);
     const called = await next();
     expect(called.body).toMatchObject({ ticketId: first.body.ticketId, status: "called" });
+    // Next in line, but the patient ahead has only just gone in: about one visit to wait.
     expect((await node.http("GET", `/api/v1/queue/tickets/${second.body.ticketId}`)).body).toMatchObject({
       position: 1,
-      etaMinutes: 0,
+      etaMinutes: 10,
     });
 
     node.setNow("2026-11-24T00:34:00Z"); // seen for 4 minutes

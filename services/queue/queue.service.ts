@@ -110,7 +110,7 @@ export function queueService(app: App): ServiceSchema {
             caller: callerOf(user),
           });
           const t = outcome.ticket as Ticket;
-          setStatus(ctx, 201);
+          setStatus(ctx, 201, `/api/v1/queue/tickets/${t.id}`);
           return ticketView(t, (await place(ctx, t)).place);
         },
       },
@@ -141,7 +141,7 @@ export function queueService(app: App): ServiceSchema {
             caller: callerOf(user),
           });
           const t = outcome.ticket as Ticket;
-          setStatus(ctx, 201);
+          setStatus(ctx, 201, `/api/v1/queue/tickets/${t.id}`);
           return ticketView(t, (await place(ctx, t)).place);
         },
       },

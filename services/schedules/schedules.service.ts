@@ -94,7 +94,7 @@ export function schedulesService(app: App): ServiceSchema {
             leaveDays: [],
           });
           await announce(ctx, hospital.id);
-          setStatus(ctx, 201);
+          setStatus(ctx, 201, `/api/v1/hospitals/${hospital.id}`);
           return { id: doctor.id, name, department, sessions };
         },
       },

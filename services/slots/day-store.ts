@@ -3,7 +3,7 @@
  * reads the day, commit writes one turn's changes and events in a single
  * transaction that first proves the epoch is still ours.
  */
-import { QueryTypes, UniqueConstraintError } from "sequelize";
+import { DatabaseError, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Sequelize, Transaction } from "sequelize";
 import type { App } from "../../platform/app";
 import { RetryableError } from "../../platform/errors";
@@ -153,8 +153,10 @@ export class DayStore {
           return Number(rows[0].epoch);
         });
       } catch (err) {
-        // Another activation created the row first: bump it instead.
-        if (!(err instanceof UniqueConstraintError)) throw err;
+        // Another activation created the row first: bump it instead. Two first activations of
+        // neighbouring days can also deadlock on MariaDB's gap lock (UPDATE of a missing row, then INSERT).
+        const deadlock = err instanceof DatabaseError && (err.parent as { errno?: number }).errno === 1213;
+        if (!(err instanceof UniqueConstraintError) && !deadlock) throw err;
       }
     }
     throw new RetryableError("ACTIVATION_CONTENDED", `Could not activate day ${dayKey}.`);

@@ -1,0 +1,58 @@
+/** Command-line flags of the queue ETA benchmark, validated with every problem named at once. */
+import { parseArgs } from "node:util";
+
+export interface EtaFlags {
+  seed: number;
+  /** Independent cold first days, and measured warm days after one warm-up day, per scenario. */
+  days: number;
+  /** Arrival rate as a share of the clinic's true capacity (1 = arrivals match what the doctors can see). */
+  load: number;
+  /** Share of called patients who are not there. */
+  noShow: number;
+  /** Log-scale spread of service times. */
+  sigma: number;
+}
+
+export const USAGE =
+  "Usage: npm run bench:queue-eta -- [--seed 20250303] [--days 4] [--load 0.95] [--no-show 0.08] [--sigma 0.5]";
+
+export function parseFlags(argv: string[]): EtaFlags {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seed: { type: "string", default: "20250303" },
+      days: { type: "string", default: "4" },
+      load: { type: "string", default: "0.95" },
+      "no-show": { type: "string", default: "0.08" },
+      sigma: { type: "string", default: "0.5" },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const problems: string[] = [];
+  const num = (name: string, raw: string, min: number, max: number, integer: boolean): number => {
+    const value = Number(raw);
+    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+      problems.push(
+        `--${name} must be ${integer ? "an integer" : "a number"} in [${min}, ${max}] (got "${raw}")`,
+      );
+    }
+    return value;
+  };
+  const flags: EtaFlags = {
+    seed: num("seed", values.seed, 0, 2 ** 32 - 1, true),
+    days: num("days", values.days, 1, 200, true),
+    load: num("load", values.load, 0.1, 2, false),
+    noShow: num("no-show", values["no-show"], 0, 0.5, false),
+    sigma: num("sigma", values.sigma, 0, 1.5, false),
+  };
+  if (problems.length > 0) {
+    console.error(`${problems.join("\n")}\n${USAGE}`);
+    process.exit(2);
+  }
+  return flags;
+}

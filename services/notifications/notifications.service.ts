@@ -1,0 +1,71 @@
+import type { Context, ServiceSchema } from "moleculer";
+import { QueryTypes, UniqueConstraintError } from "sequelize";
+import type { App } from "../../platform/app";
+import type { BookingEvent } from "../outbox/outbox-relay";
+import type { Board } from "../queue/board";
+import type { Ticket } from "../queue/queue-state";
+import type { Channel, Notice } from "./channels";
+import { resolveChannels } from "./channels";
+
+/**
+ * Tells patients when it is almost their turn, and when they are called.
+ * Queue events reach every node, so each notice is first claimed with a
+ * unique row (ticket, kind): whichever node claims it sends it, exactly once.
+ * A notice no channel could deliver gives its claim back for the next event.
+ */
+export function notificationsService(app: App): ServiceSchema {
+  let channels: Channel[] = [];
+
+  async function claim(ticketId: string, kind: Notice["kind"]): Promise<boolean> {
+    try {
+      await app.sequelize
+        .getQueryInterface()
+        .bulkInsert("notifications", [{ ticket_id: ticketId, kind, sent_at: app.now().getTime() }]);
+      return true;
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) return false;
+      throw err;
+    }
+  }
+
+  async function deliver(notice: Omit<Notice, "accountId" | "phone">): Promise<void> {
+    if (!(await claim(notice.ticketId, notice.kind))) return;
+    const [who] = await app.sequelize.query<{ account_id: number; phone: string }>(
+      "SELECT t.account_id, u.phone FROM tickets t JOIN users u ON u.id = t.account_id WHERE t.id = ?",
+      { replacements: [notice.ticketId], type: QueryTypes.SELECT },
+    );
+    const full: Notice = { ...notice, accountId: Number(who?.account_id ?? 0), phone: who?.phone ?? "" };
+    const results = await Promise.allSettled(channels.map((c) => c.send(full)));
+    if (results.every((r) => r.status === "rejected")) {
+      await app.sequelize
+        .getQueryInterface()
+        .bulkDelete("notifications", { ticket_id: notice.ticketId, kind: notice.kind });
+    }
+  }
+
+  return {
+    name: "notifications",
+    events: {
+      async "queue.board.updated"(ctx: Context<BookingEvent>) {
+        const board = ctx.params.payload as Board;
+        for (const w of board.waiting.filter((t) => t.position <= board.notifyPosition)) {
+          await deliver({
+            kind: "near_turn",
+            ticketId: w.ticketId,
+            hospitalId: board.hospitalId,
+            number: w.number,
+            position: w.position,
+            etaMinutes: w.etaMinutes,
+          });
+        }
+      },
+      async "queue.ticket.called"(ctx: Context<BookingEvent>) {
+        const t = ctx.params.payload as Ticket;
+        await deliver({ kind: "called", ticketId: t.id, hospitalId: t.hospitalId, number: t.number });
+      },
+    },
+    created(this: { logger: Context["broker"]["logger"] }) {
+      channels = resolveChannels(app.config, this.logger);
+    },
+  };
+}
