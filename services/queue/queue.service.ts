@@ -86,6 +86,29 @@ export function queueService(app: App): ServiceSchema {
     });
   }
 
+  /** Takes today's ticket at the hospital and answers 201 with its place in line. */
+  async function takeTicket(
+    ctx: Context,
+    user: AuthUser,
+    hospitalId: number,
+    patientId: number,
+    channel: "app" | "desk",
+    doctorId: number | undefined,
+  ) {
+    const date = await todayAt(hospitalId);
+    const outcome = await command(ctx, hospitalId, date, {
+      type: "takeTicket",
+      patientId,
+      accountId: user.id,
+      channel,
+      doctorId: doctorId ?? null,
+      caller: callerOf(user),
+    });
+    const t = outcome.ticket as Ticket;
+    setStatus(ctx, 201, `/api/v1/queue/tickets/${t.id}`);
+    return ticketView(t, (await place(ctx, t)).place);
+  }
+
   return {
     name: "queue",
     actions: {
@@ -100,18 +123,7 @@ export function queueService(app: App): ServiceSchema {
             : { accountId: user.id, relation: "self" as const };
           const patient = await Patient.findOne({ where, attributes: ["id"] });
           if (!patient) throw notFound("Patient", ctx.params.patientId ?? "self");
-          const date = await todayAt(hospitalId);
-          const outcome = await command(ctx, hospitalId, date, {
-            type: "takeTicket",
-            patientId: patient.id,
-            accountId: user.id,
-            channel: "app",
-            doctorId: doctorId ?? null,
-            caller: callerOf(user),
-          });
-          const t = outcome.ticket as Ticket;
-          setStatus(ctx, 201, `/api/v1/queue/tickets/${t.id}`);
-          return ticketView(t, (await place(ctx, t)).place);
+          return takeTicket(ctx, user, hospitalId, patient.id, "app", doctorId);
         },
       },
 
@@ -129,20 +141,9 @@ export function queueService(app: App): ServiceSchema {
           const user = requireUser(ctx);
           assertHospitalStaff(user, ctx.params.hospitalId);
           const { hospitalId, doctorId, name, birthDate } = ctx.params;
-          const date = await todayAt(hospitalId);
           // A walk-in may have no account: the desk keeps the patient under the registering staff account.
           const patient = await Patient.create({ accountId: user.id, name, birthDate, relation: "other" });
-          const outcome = await command(ctx, hospitalId, date, {
-            type: "takeTicket",
-            patientId: patient.id,
-            accountId: user.id,
-            channel: "desk",
-            doctorId: doctorId ?? null,
-            caller: callerOf(user),
-          });
-          const t = outcome.ticket as Ticket;
-          setStatus(ctx, 201, `/api/v1/queue/tickets/${t.id}`);
-          return ticketView(t, (await place(ctx, t)).place);
+          return takeTicket(ctx, user, hospitalId, patient.id, "desk", doctorId);
         },
       },
 

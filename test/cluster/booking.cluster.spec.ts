@@ -111,7 +111,7 @@ describe("booking on a cluster of node processes (Redis transporter, MariaDB)", 
       horizonDays: 60,
     });
     // One account per request: no patient meets the upcoming-appointments cap or books a doctor twice.
-    accounts = await createPatientAccounts(cluster.sequelize, cluster.models, LOAD_REQUESTS + 50);
+    accounts = await createPatientAccounts(cluster.sequelize, LOAD_REQUESTS + 50);
     days = pickDays(clinics);
     await cluster.start(WORKERS);
     const c = cluster;

@@ -4,6 +4,7 @@
  * accounts (one `self` patient each) inserted in bulk.
  */
 import type { Sequelize } from "sequelize";
+import { insertPatientAccounts } from "../../platform/demo/patients";
 import type { Models } from "../../platform/db/models";
 import { fromMinutes, toMinutes } from "../../platform/time";
 import type { Session, Weekday } from "../../services/hospitals/hospital.types";
@@ -67,37 +68,5 @@ export async function createClinics(
 }
 
 /** `count` patient accounts, each with its `self` patient row; returns the account ids in order. */
-export async function createPatientAccounts(
-  sequelize: Sequelize,
-  models: Models,
-  count: number,
-): Promise<number[]> {
-  const qi = sequelize.getQueryInterface();
-  const stamps = { created_at: new Date(), updated_at: new Date() };
-  const emails = Array.from({ length: count }, (_, i) => `cluster-patient-${i}@test.local`);
-  await qi.bulkInsert(
-    "users",
-    emails.map((email, i) => ({
-      email,
-      password_hash: "not-used-by-token-tests",
-      name: `환자${i}`,
-      phone: "010-0000-0000",
-      birth_date: "1990-01-01",
-      role: "patient",
-      hospital_id: null,
-      ...stamps,
-    })),
-  );
-  const users = await models.User.findAll({ where: { email: emails }, order: [["id", "ASC"]] });
-  await qi.bulkInsert(
-    "patients",
-    users.map((u) => ({
-      account_id: u.id,
-      name: u.name,
-      birth_date: "1990-01-01",
-      relation: "self",
-      ...stamps,
-    })),
-  );
-  return users.map((u) => u.id);
-}
+export const createPatientAccounts = (sequelize: Sequelize, count: number): Promise<number[]> =>
+  insertPatientAccounts(sequelize, count, "cluster-patient");

@@ -1,5 +1,6 @@
 /** Rows a test needs, written straight to the node's database. */
 import type { App } from "../../platform/app";
+import { insertPatientAccounts } from "../../platform/demo/patients";
 import type { DoctorRow, HospitalRow, Role } from "../../platform/db/models";
 import type { Session, Weekday } from "../../services/hospitals/hospital.types";
 import type { TestNode } from "./test-node";
@@ -64,33 +65,6 @@ export async function createUser(node: TestNode, role: Role, hospitalId: number 
 
 /** `count` patient accounts with their self patient rows, bulk-inserted, and a token each. */
 export async function createPatients(node: TestNode, count: number) {
-  const qi = node.app.sequelize.getQueryInterface();
-  const tag = `${process.pid}-${++userSeq}`;
-  const stamps = { created_at: new Date(), updated_at: new Date() };
-  const emails = Array.from({ length: count }, (_, i) => `p${i}-${tag}@test.local`);
-  await qi.bulkInsert(
-    "users",
-    emails.map((email, i) => ({
-      email,
-      password_hash: "not-used-by-token-tests",
-      name: `환자${i}`,
-      phone: "010-0000-0000",
-      birth_date: "1990-01-01",
-      role: "patient",
-      hospital_id: null,
-      ...stamps,
-    })),
-  );
-  const users = await node.app.models.User.findAll({ where: { email: emails }, order: [["id", "ASC"]] });
-  await qi.bulkInsert(
-    "patients",
-    users.map((u) => ({
-      account_id: u.id,
-      name: u.name,
-      birth_date: "1990-01-01",
-      relation: "self",
-      ...stamps,
-    })),
-  );
-  return users.map((u) => ({ userId: u.id, token: node.tokenFor({ sub: String(u.id), role: "patient" }) }));
+  const ids = await insertPatientAccounts(node.app.sequelize, count, `p-${process.pid}-${++userSeq}`);
+  return ids.map((userId) => ({ userId, token: node.tokenFor({ sub: String(userId), role: "patient" }) }));
 }
