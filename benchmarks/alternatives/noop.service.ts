@@ -17,7 +17,7 @@ export function noopService(): ServiceSchema {
         params: slotParams,
         handler(ctx: Context<SlotParams, AuthMeta>) {
           requireUser(ctx);
-          setStatus(ctx, 201);
+          setStatus(ctx, 201, "/api/v1/bench/noop");
           return { ok: true };
         },
       },

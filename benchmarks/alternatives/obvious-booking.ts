@@ -61,7 +61,8 @@ export function obviousBookingService(app: App, options: ObviousBookingOptions):
             patientId: patient.id,
             accountId: user.id,
           });
-          setStatus(ctx, 201);
+          // A Location, as the real route sends: without one moleculer-web logs a warning per 201.
+          setStatus(ctx, 201, `/api/v1/bench/bookings/${booking.id}`);
           return booking;
         },
       },

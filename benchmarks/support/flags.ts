@@ -1,6 +1,8 @@
 /** Command-line flags of the hotspot benchmark, validated with every problem named at once. */
 import { parseArgs } from "node:util";
 
+const BENCH_DATABASE_PREFIX = "hre_bench_";
+
 export interface BenchFlags {
   /** Concurrent keep-alive connections, each with one request in flight. */
   connections: number;
@@ -15,12 +17,13 @@ export interface BenchFlags {
   /** MariaDB server URL without a database; the benchmark creates its own. */
   mysqlUrl: string;
   redisUrl: string;
+  /** The benchmark's own database, created fresh and dropped at the end. */
   database: string;
 }
 
 export const USAGE = `Usage: npm run bench:hotspot -- [--connections 256] [--requests 10000] [--warmup 1500]
        [--variants a,b,c,d] [--profile <dir>] [--mysql mysql://root@127.0.0.1:3306] [--redis redis://127.0.0.1:6379]
-       [--database hre_bench]`;
+       [--database hre_bench_<pid>]`;
 
 export function parseFlags(argv: string[]): BenchFlags {
   const { values } = parseArgs({
@@ -33,7 +36,8 @@ export function parseFlags(argv: string[]): BenchFlags {
       profile: { type: "string" },
       mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
       redis: { type: "string", default: "redis://127.0.0.1:6379" },
-      database: { type: "string", default: "hre_bench" },
+      // Per process by default: two runs on one MariaDB must not drop each other's tables.
+      database: { type: "string", default: `${BENCH_DATABASE_PREFIX}${process.pid}` },
       help: { type: "boolean", default: false },
     },
     strict: true,

@@ -2,8 +2,9 @@
  * The benchmark's private database: created fresh, migrated, and filled with
  * one hospital per variant and one patient account per request.
  */
-import { QueryTypes, Sequelize } from "sequelize";
+import { Sequelize } from "sequelize";
 import { migrate } from "../../platform/db/migrate";
+import { insertPatientAccounts } from "../../platform/demo/patients";
 import { defineModels } from "../../platform/db/models";
 import { createBenchTables, insertCounters } from "../alternatives/bench-store";
 import type { SlotCounter } from "../alternatives/bench-store";
@@ -11,26 +12,27 @@ import type { Layout } from "./layout";
 import { DOCTORS_PER_HOSPITAL, TIME_ZONE, sessionsFor } from "./layout";
 import type { Variant, VariantKey } from "./variants";
 
-const CHUNK = 2000;
-
-async function asAdmin(mysqlUrl: string, sql: string): Promise<void> {
+async function asAdmin<T>(mysqlUrl: string, work: (admin: Sequelize) => Promise<T>): Promise<T> {
   const admin = new Sequelize(`${mysqlUrl}/mysql`, { logging: false });
   try {
-    await admin.query(sql);
+    return await work(admin);
   } finally {
     await admin.close();
   }
 }
 
-/** Drops and creates the database; returns its DB_URL. */
+/** Drops (should a run with the same name have died before cleaning up) and creates the database; returns its DB_URL. */
 export async function recreateDatabase(mysqlUrl: string, name: string): Promise<string> {
-  await dropDatabase(mysqlUrl, name);
-  await asAdmin(mysqlUrl, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await asAdmin(mysqlUrl, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  });
   return `${mysqlUrl}/${name}`;
 }
 
-export const dropDatabase = (mysqlUrl: string, name: string) =>
-  asAdmin(mysqlUrl, `DROP DATABASE IF EXISTS \`${name}\``);
+export async function dropDatabase(mysqlUrl: string, name: string): Promise<void> {
+  await asAdmin(mysqlUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS \`${name}\``));
+}
 
 export interface SeedPlan {
   layout: Layout;
@@ -57,7 +59,7 @@ export async function seed(sequelize: Sequelize, plan: SeedPlan): Promise<Seeded
       await insertCounters(sequelize, countersFor(doctorsOf[variant.key], plan));
     }
   }
-  return { doctorsOf, accountIds: await createPatients(sequelize, plan.accounts) };
+  return { doctorsOf, accountIds: await insertPatientAccounts(sequelize, plan.accounts, "bench") };
 }
 
 async function createHospital(sequelize: Sequelize, layout: Layout, key: VariantKey) {
@@ -103,43 +105,4 @@ function countersFor(doctors: { hospitalId: number; doctorIds: number[] }, plan:
       })),
     ),
   );
-}
-
-/** Multi-row inserts as in platform/demo/load.ts; tokens stand in for passwords, so the hash is never checked. */
-async function createPatients(sequelize: Sequelize, count: number): Promise<number[]> {
-  const qi = sequelize.getQueryInterface();
-  const stamps = { created_at: new Date(), updated_at: new Date() };
-  for (let first = 0; first < count; first += CHUNK) {
-    const users = [];
-    for (let i = first; i < Math.min(first + CHUNK, count); i++) {
-      users.push({
-        email: `bench-${i}@bench.local`,
-        password_hash: "unused",
-        name: `환자${i}`,
-        phone: "010-0000-0000",
-        birth_date: "1990-01-01",
-        role: "patient",
-        hospital_id: null,
-        ...stamps,
-      });
-    }
-    await qi.bulkInsert("users", users);
-  }
-  const rows = await sequelize.query<{ id: number; name: string }>(
-    "SELECT id, name FROM users WHERE role = 'patient' ORDER BY id",
-    { type: QueryTypes.SELECT },
-  );
-  for (let first = 0; first < rows.length; first += CHUNK) {
-    await qi.bulkInsert(
-      "patients",
-      rows.slice(first, first + CHUNK).map((u) => ({
-        account_id: u.id,
-        name: u.name,
-        birth_date: "1990-01-01",
-        relation: "self",
-        ...stamps,
-      })),
-    );
-  }
-  return rows.map((r) => Number(r.id));
 }
