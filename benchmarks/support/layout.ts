@@ -2,6 +2,7 @@
  * The hospital-day every variant is hammered with, and the request mix: the
  * same slots, seats and sequence of targets for all of them. Pure.
  */
+import { randomSource } from "../../platform/demo/generate";
 import { addDays, fromMinutes, localMoment, toMinutes } from "../../platform/time";
 import type { Session, Weekday } from "../../services/hospitals/hospital.types";
 
@@ -63,7 +64,7 @@ export function dayAhead(now: Date, daysAhead: number): string {
 
 /** A seeded sequence of targets: HOT_SHARE go to an opening slot, the rest anywhere. */
 export function requestMix(count: number, layout: Layout, seed: number): Target[] {
-  const random = mulberry32(seed);
+  const random = randomSource(seed);
   const pick = (n: number) => Math.floor(random() * n);
   const targets: Target[] = [];
   for (let i = 0; i < count; i++) {
@@ -74,16 +75,4 @@ export function requestMix(count: number, layout: Layout, seed: number): Target[
     });
   }
   return targets;
-}
-
-/** A small deterministic PRNG, so every variant and every run sees the same mix. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -78,6 +78,14 @@ export function slotsService(app: App): ServiceSchema {
     }
   }
 
+  /** A command on one appointment made on behalf of a caller (whether they may is the day's decision). */
+  const byCaller = (type: "cancel" | "checkIn") => ({
+    ...sharded,
+    params: { dayKey: dayKeyParam, appointmentId: "string", caller: callerParam },
+    handler: (ctx: Context<DayParams & { appointmentId: string; caller: Caller }>) =>
+      decide(ctx.params.dayKey, { type, appointmentId: ctx.params.appointmentId, caller: ctx.params.caller }),
+  });
+
   return {
     name: "slots",
     actions: {
@@ -122,27 +130,8 @@ export function slotsService(app: App): ServiceSchema {
           decide(ctx.params.dayKey, { type: "confirm", appointmentId: ctx.params.appointmentId }),
       },
 
-      cancel: {
-        ...sharded,
-        params: { dayKey: dayKeyParam, appointmentId: "string", caller: callerParam },
-        handler: (ctx: Context<DayParams & { appointmentId: string; caller: Caller }>) =>
-          decide(ctx.params.dayKey, {
-            type: "cancel",
-            appointmentId: ctx.params.appointmentId,
-            caller: ctx.params.caller,
-          }),
-      },
-
-      checkIn: {
-        ...sharded,
-        params: { dayKey: dayKeyParam, appointmentId: "string", caller: callerParam },
-        handler: (ctx: Context<DayParams & { appointmentId: string; caller: Caller }>) =>
-          decide(ctx.params.dayKey, {
-            type: "checkIn",
-            appointmentId: ctx.params.appointmentId,
-            caller: ctx.params.caller,
-          }),
-      },
+      cancel: byCaller("cancel"),
+      checkIn: byCaller("checkIn"),
 
       expireHolds: {
         ...sharded,
