@@ -1,5 +1,6 @@
 /** Command-line flags of the queue ETA benchmark, validated with every problem named at once. */
 import { parseArgs } from "node:util";
+import { numberFlags } from "../support/number-flag";
 
 export interface EtaFlags {
   seed: number;
@@ -34,15 +35,7 @@ export function parseFlags(argv: string[]): EtaFlags {
     process.exit(0);
   }
   const problems: string[] = [];
-  const num = (name: string, raw: string, min: number, max: number, integer: boolean): number => {
-    const value = Number(raw);
-    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-      problems.push(
-        `--${name} must be ${integer ? "an integer" : "a number"} in [${min}, ${max}] (got "${raw}")`,
-      );
-    }
-    return value;
-  };
+  const num = numberFlags(problems);
   const flags: EtaFlags = {
     seed: num("seed", values.seed, 0, 2 ** 32 - 1, true),
     days: num("days", values.days, 1, 200, true),

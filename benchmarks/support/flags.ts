@@ -1,5 +1,6 @@
 /** Command-line flags of the hotspot benchmark, validated with every problem named at once. */
 import { parseArgs } from "node:util";
+import { numberFlags } from "./number-flag";
 
 const BENCH_DATABASE_PREFIX = "hre_bench_";
 
@@ -47,13 +48,7 @@ export function parseFlags(argv: string[]): BenchFlags {
     process.exit(0);
   }
   const problems: string[] = [];
-  const int = (name: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`--${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-    }
-    return value;
-  };
+  const int = numberFlags(problems);
   const flags: BenchFlags = {
     connections: int("connections", values.connections, 1, 4096),
     requests: int("requests", values.requests, 1, 1_000_000),

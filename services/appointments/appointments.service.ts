@@ -17,6 +17,7 @@ import { localMoment } from "../../platform/time";
 import type { Outcome } from "../slots/day-commands";
 import type { Caller } from "../slots/decision";
 import type { Appointment } from "../slots/day-state";
+import { dayKeyOf } from "../slots/day-key";
 import { appointmentFromRow } from "../slots/day-store";
 
 interface BookParams {
@@ -87,6 +88,25 @@ export function appointmentsService(app: App): ServiceSchema {
     return { id: Number(rows[0].id), active: Number(rows[0].active) };
   }
 
+  /** An action on one stored appointment: check the caller may, then let the day decide. */
+  const forward = (
+    action: "slots.cancel" | "slots.checkIn",
+    assertMay: (user: AuthUser, a: Appointment) => void,
+  ) => ({
+    params: { id: { type: "uuid" } },
+    async handler(ctx: Context<{ id: string }, AuthMeta>) {
+      const user = requireUser(ctx);
+      const a = await findAppointment(ctx.params.id);
+      assertMay(user, a);
+      const outcome = await ctx.call<Outcome, object>(action, {
+        dayKey: dayKeyOf(a.hospitalId, a.date),
+        appointmentId: a.id,
+        caller: callerOf(user),
+      });
+      return view(outcome.appointment as Appointment);
+    },
+  });
+
   return {
     name: "appointments",
     actions: {
@@ -119,7 +139,7 @@ export function appointmentsService(app: App): ServiceSchema {
             );
           }
           const outcome = await ctx.call<Outcome, object>("slots.book", {
-            dayKey: `${p.hospitalId}:${p.date}`,
+            dayKey: dayKeyOf(p.hospitalId, p.date),
             doctorId: p.doctorId,
             start: p.start,
             patientId: patient.id,
@@ -140,36 +160,10 @@ export function appointmentsService(app: App): ServiceSchema {
         },
       },
 
-      cancel: {
-        params: { id: { type: "uuid" } },
-        async handler(ctx: Context<{ id: string }, AuthMeta>) {
-          const user = requireUser(ctx);
-          const a = await findAppointment(ctx.params.id);
-          assertMaySee(user, a);
-          const outcome = await ctx.call<Outcome, object>("slots.cancel", {
-            dayKey: `${a.hospitalId}:${a.date}`,
-            appointmentId: a.id,
-            caller: callerOf(user),
-          });
-          return view(outcome.appointment as Appointment);
-        },
-      },
+      cancel: forward("slots.cancel", assertMaySee),
 
       /** Staff mark a booked patient as arrived. */
-      checkIn: {
-        params: { id: { type: "uuid" } },
-        async handler(ctx: Context<{ id: string }, AuthMeta>) {
-          const user = requireUser(ctx);
-          const a = await findAppointment(ctx.params.id);
-          assertHospitalStaff(user, a.hospitalId);
-          const outcome = await ctx.call<Outcome, object>("slots.checkIn", {
-            dayKey: `${a.hospitalId}:${a.date}`,
-            appointmentId: a.id,
-            caller: callerOf(user),
-          });
-          return view(outcome.appointment as Appointment);
-        },
-      },
+      checkIn: forward("slots.checkIn", (user, a) => assertHospitalStaff(user, a.hospitalId)),
 
       listMine: {
         params: { ...pageParams },

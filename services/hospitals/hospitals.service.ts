@@ -19,6 +19,7 @@ import { isOpenAt } from "../slots/day-schedule";
 import { assertRangesOrdered, datesParam, openingHoursParam } from "./calendar.params";
 import { DEPARTMENTS } from "./hospital.types";
 import { distanceKm, hospitalCalendar, hospitalSummary } from "./hospital-view";
+import { dayKeyOf } from "../slots/day-key";
 
 interface ListParams {
   q?: string;
@@ -116,7 +117,7 @@ export function hospitalsService(app: App): ServiceSchema {
         params: { hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
         handler(ctx: Context<{ hospitalId: number; date: string; doctorId?: number }>) {
           const { hospitalId, date, doctorId } = ctx.params;
-          return ctx.call("slots.availability", { dayKey: `${hospitalId}:${date}`, doctorId });
+          return ctx.call("slots.availability", { dayKey: dayKeyOf(hospitalId, date), doctorId });
         },
       },
 

@@ -14,6 +14,7 @@ import type { Ticket } from "./queue-state";
 import type { Place } from "./queue-timeline";
 import type { TicketRowRaw } from "./ticket-row";
 import { ticketFromRow } from "./ticket-row";
+import { dayKeyOf } from "../slots/day-key";
 
 const callerOf = (user: AuthUser): Caller => ({
   accountId: user.id,
@@ -67,7 +68,7 @@ export function queueService(app: App): ServiceSchema {
   }
 
   const command = (ctx: Context, hospitalId: number, date: string, cmd: QueueCommand) =>
-    ctx.call<Outcome, object>("slots.queue", { dayKey: `${hospitalId}:${date}`, command: cmd });
+    ctx.call<Outcome, object>("slots.queue", { dayKey: dayKeyOf(hospitalId, date), command: cmd });
 
   const ticketAction = (build: (t: Ticket, caller: Caller) => QueueCommand) => ({
     params: ticketIdParam,
@@ -81,7 +82,7 @@ export function queueService(app: App): ServiceSchema {
 
   async function place(ctx: Context, t: Ticket) {
     return ctx.call<{ ticket: Ticket; place: Place | null }, object>("slots.ticket", {
-      dayKey: `${t.hospitalId}:${t.date}`,
+      dayKey: dayKeyOf(t.hospitalId, t.date),
       ticketId: t.id,
     });
   }
@@ -168,7 +169,7 @@ export function queueService(app: App): ServiceSchema {
             { replacements: [ctx.params.hospitalId, date], type: QueryTypes.SELECT },
           );
           const board = await ctx.call<Board, object>("slots.board", {
-            dayKey: `${ctx.params.hospitalId}:${date}`,
+            dayKey: dayKeyOf(ctx.params.hospitalId, date),
           });
           const placeOf = new Map(board.waiting.map((w) => [w.ticketId, w]));
           const items = rows.map((r) => ticketView(ticketFromRow(r), placeOf.get(r.id)));
@@ -182,7 +183,7 @@ export function queueService(app: App): ServiceSchema {
         async handler(ctx: Context<{ hospitalId: number }>) {
           const date = await todayAt(ctx.params.hospitalId);
           return publicBoard(
-            await ctx.call<Board, object>("slots.board", { dayKey: `${ctx.params.hospitalId}:${date}` }),
+            await ctx.call<Board, object>("slots.board", { dayKey: dayKeyOf(ctx.params.hospitalId, date) }),
           );
         },
       },

@@ -4,6 +4,7 @@
  */
 import type { ActorDeps } from "./day-actor";
 import { DayActor } from "./day-actor";
+import { dayKeyOf } from "./day-key";
 
 export interface RegistryOptions {
   idleMs: number;
@@ -24,7 +25,7 @@ export class ActorRegistry {
   }
 
   get(hospitalId: number, date: string): DayActor {
-    const key = `${hospitalId}:${date}`;
+    const key = dayKeyOf(hospitalId, date);
     let actor = this.actors.get(key);
     if (!actor) {
       actor = new DayActor(hospitalId, date, this.deps, (retired) => {

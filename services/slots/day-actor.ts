@@ -15,6 +15,7 @@ import type { DayState } from "./day-state";
 import { buildDayState } from "./day-state";
 import type { DayStore } from "./day-store";
 import { FencedError } from "./day-store";
+import { dayKeyOf } from "./day-key";
 
 export interface ActorDeps {
   store: DayStore;
@@ -63,7 +64,7 @@ export class DayActor {
   }
 
   get dayKey(): string {
-    return `${this.hospitalId}:${this.date}`;
+    return dayKeyOf(this.hospitalId, this.date);
   }
 
   get busy(): boolean {

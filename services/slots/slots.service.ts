@@ -16,6 +16,7 @@ import { contextOf } from "../queue/queue-commands";
 import { places } from "../queue/queue-timeline";
 import type { DayState } from "./day-state";
 import { dayAvailability } from "./day-state";
+import { dayKeyOf, parseDayKey } from "./day-key";
 import { DayStore } from "./day-store";
 import { RendezvousStrategy, rendezvousOwner } from "./rendezvous.strategy";
 
@@ -54,8 +55,8 @@ export function slotsService(app: App): ServiceSchema {
   let sweeper: NodeJS.Timeout | null = null;
 
   const actorFor = (dayKey: string) => {
-    const [hospitalId, date] = dayKey.split(":");
-    return registry.get(Number(hospitalId), date);
+    const { hospitalId, date } = parseDayKey(dayKey);
+    return registry.get(hospitalId, date);
   };
 
   /** Reads the day's committed state and turns a refusal into a client error. */
@@ -232,7 +233,7 @@ export function slotsService(app: App): ServiceSchema {
       "SELECT DISTINCT hospital_id, date FROM appointments WHERE status = 'pending' AND hold_expires_at <= ? LIMIT 100",
       { replacements: [now()], type: QueryTypes.SELECT },
     );
-    for (const d of days) await call("slots.expireHolds", { dayKey: `${d.hospital_id}:${d.date}` });
+    for (const d of days) await call("slots.expireHolds", { dayKey: dayKeyOf(d.hospital_id, d.date) });
     await relay.sweep(SWEEP_MS * 3);
   }
 }
