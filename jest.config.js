@@ -6,7 +6,13 @@
  * (`*.browser.spec.ts`): the pages in headless Chromium (/usr/bin/chromium).
  */
 const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
-const roots = ["<rootDir>/services", "<rootDir>/mixins", "<rootDir>/platform", "<rootDir>/test"];
+const roots = [
+  "<rootDir>/services",
+  "<rootDir>/mixins",
+  "<rootDir>/platform",
+  "<rootDir>/scripts",
+  "<rootDir>/test",
+];
 const integration = (db) => ({
   displayName: db,
   testEnvironment: "node",

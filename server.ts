@@ -4,8 +4,8 @@
  * drain in-flight requests (broker tracking) before the process exits.
  */
 import { loadConfig } from "./platform/config";
-import { isDatabaseEmpty, loadDemoData } from "./platform/demo/load";
-import { createNode } from "./platform/node";
+import { isDatabaseEmpty, loadDemoData } from "./scripts/demo/load";
+import { createNode } from "./node";
 import { localMoment } from "./platform/time";
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../platform/config";
 import { openDatabase, tuneDatabase } from "../platform/db/database";
 import { migrate } from "../platform/db/migrate";
-import { isDatabaseEmpty, loadDemoData } from "../platform/demo/load";
+import { isDatabaseEmpty, loadDemoData } from "./demo/load";
 import { localMoment } from "../platform/time";
 
 async function main(): Promise<void> {

@@ -7,14 +7,19 @@
  */
 import { invariant } from "../../platform/errors";
 import { toMinutes } from "../../platform/time";
-import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../../services/queue/queue-state";
-import type { Ticket } from "../../services/queue/queue-state";
-import { applyQueueCommand, contextOf } from "../../services/queue/queue-commands";
-import type { QueueCommand } from "../../services/queue/queue-commands";
-import { nowMinutes, places, remainingDoctors, servesDoctor } from "../../services/queue/queue-timeline";
-import type { Place, QueueContext } from "../../services/queue/queue-timeline";
-import { buildDayState } from "../../services/slots/day-state";
-import { DecisionError } from "../../services/slots/decision";
+import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../../services/day/reception/queue-state";
+import type { Ticket } from "../../services/day/reception/queue-state";
+import { applyQueueCommand, contextOf } from "../../services/day/reception/queue-commands";
+import type { QueueCommand } from "../../services/day/reception/queue-commands";
+import {
+  nowMinutes,
+  places,
+  remainingDoctors,
+  servesDoctor,
+} from "../../services/day/reception/queue-timeline";
+import type { Place, QueueContext } from "../../services/day/reception/queue-timeline";
+import { buildDayState } from "../../services/day/decisions/day-state";
+import { DecisionError } from "../../services/day/decisions/decision";
 import type { Random } from "./random";
 import type { DoctorPlan, Scenario } from "./scenarios";
 import { breakMinutes, doctorCalendars, hospitalCalendar, workingMinutes } from "./scenarios";

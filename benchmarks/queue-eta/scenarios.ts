@@ -1,10 +1,5 @@
 /** The clinics the benchmark simulates: who works when, how fast, and who asks for whom. */
-import type {
-  DoctorCalendar,
-  HospitalCalendar,
-  TimeRange,
-  Weekday,
-} from "../../services/hospitals/hospital.types";
+import type { DoctorCalendar, HospitalCalendar, TimeRange, Weekday } from "../../platform/calendar";
 import { toMinutes } from "../../platform/time";
 
 export interface DoctorPlan {

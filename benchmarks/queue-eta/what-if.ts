@@ -4,9 +4,9 @@
  * ticket, in call order, goes to the eligible doctor free soonest; that doctor
  * is then busy for their pace. Options switch on one fix at a time.
  */
-import { serviceMinutes } from "../../services/queue/service-time";
-import type { QueueContext } from "../../services/queue/queue-timeline";
-import { minutesPerPatient } from "../../services/queue/queue-timeline";
+import { serviceMinutes } from "../../services/day/reception/service-time";
+import type { QueueContext } from "../../services/day/reception/queue-timeline";
+import { minutesPerPatient } from "../../services/day/reception/queue-timeline";
 import type { EstimateView } from "./clinic";
 
 export interface WhatIf {

@@ -2,9 +2,9 @@
  * The hospital-day every variant is hammered with, and the request mix: the
  * same slots, seats and sequence of targets for all of them. Pure.
  */
-import { randomSource } from "../../platform/demo/generate";
+import { randomSource } from "../../scripts/demo/generate";
 import { addDays, fromMinutes, localMoment, toMinutes } from "../../platform/time";
-import type { Session, Weekday } from "../../services/hospitals/hospital.types";
+import type { Session, Weekday } from "../../platform/calendar";
 
 export const TIME_ZONE = "Asia/Seoul";
 export const DOCTORS_PER_HOSPITAL = 8;

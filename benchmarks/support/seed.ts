@@ -4,7 +4,7 @@
  */
 import { Sequelize } from "sequelize";
 import { migrate } from "../../platform/db/migrate";
-import { insertPatientAccounts } from "../../platform/demo/patients";
+import { insertPatientAccounts } from "../../scripts/demo/patients";
 import { defineModels } from "../../platform/db/models";
 import { createBenchTables, insertCounters } from "../alternatives/bench-store";
 import type { SlotCounter } from "../alternatives/bench-store";

@@ -6,8 +6,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadConfig } from "../../platform/config";
-import { createNode } from "../../platform/node";
-import type { HospitalNode } from "../../platform/node";
+import { createNode } from "../../node";
+import type { HospitalNode } from "../../node";
 import { VARIANTS, benchRoutes } from "./variants";
 
 export interface StartMessage {

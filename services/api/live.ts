@@ -5,8 +5,8 @@
  * change made on any node.
  */
 import type { ServerResponse } from "node:http";
-import type { Board } from "../queue/board";
-import type { Ticket } from "../queue/queue-state";
+import type { Board } from "../day/reception/board";
+import type { Ticket } from "../day/reception/queue-state";
 import { publicBoard } from "../queue/queue.service";
 
 const HEARTBEAT_MS = 15_000;

@@ -25,7 +25,7 @@ export const API_ROUTES: Record<string, RouteSpec> = {
 
   "GET /hospitals": anyone("hospitals.list"),
   "GET /hospitals/:hospitalId": anyone("hospitals.detail"),
-  "GET /hospitals/:hospitalId/availability": anyone("hospitals.availability"),
+  "GET /hospitals/:hospitalId/availability": anyone("appointments.availability"),
   "POST /appointments": { action: "appointments.book", roles: ["patient"] },
   "GET /appointments/:id": signedIn("appointments.get"),
   "POST /appointments/:id/cancel": signedIn("appointments.cancel"),

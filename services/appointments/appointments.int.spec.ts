@@ -14,7 +14,7 @@ const seen: BookingEvent[] = [];
 const probe = (): ServiceSchema => ({
   name: "probe",
   events: {
-    "slots.appointment.*"(ctx: Context<BookingEvent>) {
+    "day.appointment.*"(ctx: Context<BookingEvent>) {
       seen.push({ ...ctx.params, dayKey: `${ctx.eventName ?? "?"}@${ctx.params.dayKey}` });
     },
   },
@@ -148,7 +148,7 @@ describe("appointments over HTTP", () => {
   test("a hold expires on its own and frees its seat; a confirmed one stays", async () => {
     const [a, b] = patients.slice(7, 9);
     const hold = (patientId: number, accountId: number) =>
-      node.broker.call<{ appointment: { id: string; status: string } }, object>("slots.book", {
+      node.broker.call<{ appointment: { id: string; status: string } }, object>("day.book", {
         dayKey: `${hospitalId}:${DAY}`,
         doctorId,
         start: "11:00",
@@ -161,7 +161,7 @@ describe("appointments over HTTP", () => {
     const kept = await hold(await patientIdOf(a.userId), a.userId);
     const lapsing = await hold(await patientIdOf(b.userId), b.userId);
     expect(kept.appointment.status).toBe("pending");
-    await node.broker.call("slots.confirm", {
+    await node.broker.call("day.confirm", {
       dayKey: `${hospitalId}:${DAY}`,
       appointmentId: kept.appointment.id,
     });
@@ -195,8 +195,8 @@ describe("appointments over HTTP", () => {
   test("every change reaches local handlers in order, once per outbox row, and the outbox is drained", async () => {
     const mine = seen.filter((e) => (e.payload as { accountId: number }).accountId === patients[0].userId);
     expect(mine.map((e) => e.dayKey)).toEqual([
-      `slots.appointment.booked@${hospitalId}:${DAY}`,
-      `slots.appointment.cancelled@${hospitalId}:${DAY}`,
+      `day.appointment.booked@${hospitalId}:${DAY}`,
+      `day.appointment.cancelled@${hospitalId}:${DAY}`,
     ]);
     // Publishing follows the answer, so the last test's events may still be on their way.
     const pending = async () =>

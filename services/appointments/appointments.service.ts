@@ -14,11 +14,11 @@ import {
   setStatus,
 } from "../../platform/params";
 import { localMoment } from "../../platform/time";
-import type { Outcome } from "../slots/day-commands";
-import type { Caller } from "../slots/decision";
-import type { Appointment } from "../slots/day-state";
-import { dayKeyOf } from "../slots/day-key";
-import { appointmentFromRow } from "../slots/day-store";
+import type { Outcome } from "../day/decisions/day-commands";
+import type { Caller } from "../day/decisions/decision";
+import type { Appointment } from "../day/decisions/day-state";
+import { dayKeyOf } from "../day/day-key";
+import { appointmentFromRow } from "../day/store/day-store";
 
 interface BookParams {
   hospitalId: number;
@@ -90,7 +90,7 @@ export function appointmentsService(app: App): ServiceSchema {
 
   /** An action on one stored appointment: check the caller may, then let the day decide. */
   const forward = (
-    action: "slots.cancel" | "slots.checkIn",
+    action: "day.cancel" | "day.checkIn",
     assertMay: (user: AuthUser, a: Appointment) => void,
   ) => ({
     params: { id: { type: "uuid" } },
@@ -138,7 +138,7 @@ export function appointmentsService(app: App): ServiceSchema {
               { cap },
             );
           }
-          const outcome = await ctx.call<Outcome, object>("slots.book", {
+          const outcome = await ctx.call<Outcome, object>("day.book", {
             dayKey: dayKeyOf(p.hospitalId, p.date),
             doctorId: p.doctorId,
             start: p.start,
@@ -147,6 +147,18 @@ export function appointmentsService(app: App): ServiceSchema {
           });
           setStatus(ctx, 201, `/api/v1/appointments/${(outcome.appointment as Appointment).id}`);
           return view(outcome.appointment as Appointment);
+        },
+      },
+
+      /**
+       * Live availability from the day's actor. An ordinary action in front of
+       * the sharded one: moleculer-web resolves endpoints without shard keys.
+       */
+      availability: {
+        params: { hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
+        handler(ctx: Context<{ hospitalId: number; date: string; doctorId?: number }>) {
+          const { hospitalId, date, doctorId } = ctx.params;
+          return ctx.call("day.availability", { dayKey: dayKeyOf(hospitalId, date), doctorId });
         },
       },
 
@@ -160,10 +172,10 @@ export function appointmentsService(app: App): ServiceSchema {
         },
       },
 
-      cancel: forward("slots.cancel", assertMaySee),
+      cancel: forward("day.cancel", assertMaySee),
 
       /** Staff mark a booked patient as arrived. */
-      checkIn: forward("slots.checkIn", (user, a) => assertHospitalStaff(user, a.hospitalId)),
+      checkIn: forward("day.checkIn", (user, a) => assertHospitalStaff(user, a.hospitalId)),
 
       listMine: {
         params: { ...pageParams },

@@ -2,7 +2,7 @@
 import { clockTimeParam, dateParam } from "../../platform/params";
 import { badInput } from "../../platform/errors";
 import { toMinutes } from "../../platform/time";
-import type { Session, TimeRange } from "./hospital.types";
+import type { Session, TimeRange } from "../../platform/calendar";
 
 const weekday = { type: "number", integer: true, min: 1, max: 7 } as const;
 const range = { start: clockTimeParam, end: clockTimeParam } as const;

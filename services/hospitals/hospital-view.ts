@@ -1,6 +1,6 @@
 /** How a hospital row is shown to clients and handed to the schedule logic. */
 import type { DoctorModel, HospitalModel } from "../../platform/db/models";
-import type { DoctorCalendar, HospitalCalendar } from "./hospital.types";
+import type { DoctorCalendar, HospitalCalendar } from "../../platform/calendar";
 
 export function hospitalSummary(h: HospitalModel) {
   return {

@@ -4,22 +4,14 @@ import type { WhereOptions } from "sequelize";
 import type { App } from "../../platform/app";
 import type { HospitalModel, HospitalRow } from "../../platform/db/models";
 import { badInput, notFound } from "../../platform/errors";
-import {
-  dateParam,
-  idParam,
-  optionalIdParam,
-  pageParams,
-  pageWindow,
-  setStatus,
-} from "../../platform/params";
+import { idParam, pageParams, pageWindow, setStatus } from "../../platform/params";
 import { isValidTimeZone, localMoment } from "../../platform/time";
 import { dbMixin } from "../../mixins/db.mixin";
-import { publicHolidays } from "../schedules/public-holidays";
-import { isOpenAt } from "../slots/day-schedule";
+import { publicHolidays } from "./public-holidays";
+import { isOpenAt } from "./day-schedule";
 import { assertRangesOrdered, datesParam, openingHoursParam } from "./calendar.params";
-import { DEPARTMENTS } from "./hospital.types";
+import { DEPARTMENTS } from "./departments";
 import { distanceKm, hospitalCalendar, hospitalSummary } from "./hospital-view";
-import { dayKeyOf } from "../slots/day-key";
 
 interface ListParams {
   q?: string;
@@ -106,18 +98,6 @@ export function hospitalsService(app: App): ServiceSchema {
           const hospital = await Hospital.create(ctx.params);
           setStatus(ctx, 201, `/api/v1/hospitals/${hospital.id}`);
           return { id: hospital.id };
-        },
-      },
-
-      /**
-       * Live availability from the day's actor. An ordinary action in front of
-       * the sharded one: moleculer-web resolves endpoints without shard keys.
-       */
-      availability: {
-        params: { hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
-        handler(ctx: Context<{ hospitalId: number; date: string; doctorId?: number }>) {
-          const { hospitalId, date, doctorId } = ctx.params;
-          return ctx.call("slots.availability", { dayKey: dayKeyOf(hospitalId, date), doctorId });
         },
       },
 

@@ -2,8 +2,8 @@ import type { Context, ServiceSchema } from "moleculer";
 import { QueryTypes, UniqueConstraintError } from "sequelize";
 import type { App } from "../../platform/app";
 import type { BookingEvent } from "../outbox/outbox-relay";
-import type { Board } from "../queue/board";
-import type { Ticket } from "../queue/queue-state";
+import type { Board } from "../day/reception/board";
+import type { Ticket } from "../day/reception/queue-state";
 import type { Channel, Notice } from "./channels";
 import { resolveChannels } from "./channels";
 

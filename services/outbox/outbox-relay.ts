@@ -6,7 +6,15 @@
 import type { ServiceBroker } from "moleculer";
 import { QueryTypes } from "sequelize";
 import type { Sequelize } from "sequelize";
-import type { OutboxRecord } from "../slots/day-store";
+
+/** An outbox row as written; the relay publishes these in order. */
+export interface OutboxRecord {
+  eventId: string;
+  dayKey: string;
+  type: string;
+  payload: string;
+  createdAt: number;
+}
 
 export interface OutboxRelay {
   /** Called by an actor right after its commit, with that commit's rows in order. */
@@ -31,7 +39,7 @@ export interface BookingEvent {
  * browsers connected to it (consumers dedupe what must happen once).
  */
 export function publishEvent(broker: ServiceBroker, type: string, event: BookingEvent): Promise<void> {
-  return type.startsWith("queue.") ? broker.broadcast(type, event) : broker.emit(`slots.${type}`, event);
+  return type.startsWith("queue.") ? broker.broadcast(type, event) : broker.emit(`day.${type}`, event);
 }
 
 export class InProcessRelay implements OutboxRelay {

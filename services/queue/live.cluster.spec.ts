@@ -1,11 +1,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import type { Weekday } from "../hospitals/hospital.types";
+import type { Weekday } from "../../platform/calendar";
 import { loadConfig } from "../../platform/config";
 import type { AppConfig } from "../../platform/config";
-import { createNode } from "../../platform/node";
-import type { HospitalNode } from "../../platform/node";
+import { createNode } from "../../node";
+import type { HospitalNode } from "../../node";
 import { signToken } from "../accounts/tokens";
 import { createTestDatabase } from "../../test/support/databases";
 import type { TestDatabase } from "../../test/support/databases";
@@ -67,7 +67,7 @@ describe("reception across nodes", () => {
           "accounts",
           "patients",
           "hospitals",
-          "slots",
+          "day",
           "schedules",
           "appointments",
           "queue",
@@ -84,7 +84,7 @@ describe("reception across nodes", () => {
       nodes.push(node);
     }
     await Promise.all(
-      nodes.map((n) => n.broker.waitForServices(["slots", "queue", "accounts", "hospitals"], 20_000)),
+      nodes.map((n) => n.broker.waitForServices(["day", "queue", "accounts", "hospitals"], 20_000)),
     );
     // The worker must know both gateways before it broadcasts to them (nodes announce themselves once started).
     const gatewaysSeen = () =>

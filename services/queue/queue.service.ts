@@ -6,15 +6,15 @@ import { assertHospitalStaff, requireUser } from "../../platform/auth";
 import { notFound } from "../../platform/errors";
 import { dateParam, idParam, optionalIdParam, setStatus } from "../../platform/params";
 import { localMoment } from "../../platform/time";
-import type { Outcome } from "../slots/day-commands";
-import type { Caller } from "../slots/decision";
-import type { Board } from "./board";
-import type { QueueCommand } from "./queue-commands";
-import type { Ticket } from "./queue-state";
-import type { Place } from "./queue-timeline";
-import type { TicketRowRaw } from "./ticket-row";
-import { ticketFromRow } from "./ticket-row";
-import { dayKeyOf } from "../slots/day-key";
+import type { Outcome } from "../day/decisions/day-commands";
+import type { Caller } from "../day/decisions/decision";
+import type { Board } from "../day/reception/board";
+import type { QueueCommand } from "../day/reception/queue-commands";
+import type { Ticket } from "../day/reception/queue-state";
+import type { Place } from "../day/reception/queue-timeline";
+import type { TicketRowRaw } from "../day/store/ticket-row";
+import { ticketFromRow } from "../day/store/ticket-row";
+import { dayKeyOf } from "../day/day-key";
 
 const callerOf = (user: AuthUser): Caller => ({
   accountId: user.id,
@@ -40,7 +40,7 @@ function ticketView(t: Ticket, place: Place | null | undefined) {
 /**
  * Same-day reception (접수): the REST side of the queue that lives in each
  * hospital-day actor. Works out the hospital's local "today", checks who is
- * asking, and hands the decision to the day (`slots.queue`).
+ * asking, and hands the decision to the day (`day.queue`).
  */
 export function queueService(app: App): ServiceSchema {
   const { Hospital, Patient } = app.models;
@@ -68,7 +68,7 @@ export function queueService(app: App): ServiceSchema {
   }
 
   const command = (ctx: Context, hospitalId: number, date: string, cmd: QueueCommand) =>
-    ctx.call<Outcome, object>("slots.queue", { dayKey: dayKeyOf(hospitalId, date), command: cmd });
+    ctx.call<Outcome, object>("day.queue", { dayKey: dayKeyOf(hospitalId, date), command: cmd });
 
   const ticketAction = (build: (t: Ticket, caller: Caller) => QueueCommand) => ({
     params: ticketIdParam,
@@ -81,7 +81,7 @@ export function queueService(app: App): ServiceSchema {
   });
 
   async function place(ctx: Context, t: Ticket) {
-    return ctx.call<{ ticket: Ticket; place: Place | null }, object>("slots.ticket", {
+    return ctx.call<{ ticket: Ticket; place: Place | null }, object>("day.ticket", {
       dayKey: dayKeyOf(t.hospitalId, t.date),
       ticketId: t.id,
     });
@@ -168,7 +168,7 @@ export function queueService(app: App): ServiceSchema {
             "SELECT * FROM tickets WHERE hospital_id = ? AND date = ? ORDER BY number",
             { replacements: [ctx.params.hospitalId, date], type: QueryTypes.SELECT },
           );
-          const board = await ctx.call<Board, object>("slots.board", {
+          const board = await ctx.call<Board, object>("day.board", {
             dayKey: dayKeyOf(ctx.params.hospitalId, date),
           });
           const placeOf = new Map(board.waiting.map((w) => [w.ticketId, w]));
@@ -183,7 +183,7 @@ export function queueService(app: App): ServiceSchema {
         async handler(ctx: Context<{ hospitalId: number }>) {
           const date = await todayAt(ctx.params.hospitalId);
           return publicBoard(
-            await ctx.call<Board, object>("slots.board", { dayKey: dayKeyOf(ctx.params.hospitalId, date) }),
+            await ctx.call<Board, object>("day.board", { dayKey: dayKeyOf(ctx.params.hospitalId, date) }),
           );
         },
       },

@@ -4,10 +4,10 @@ import type { AuthMeta } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
 import { notFound } from "../../platform/errors";
 import { idParam, setStatus } from "../../platform/params";
-import { DEPARTMENTS } from "../hospitals/hospital.types";
-import type { Session } from "../hospitals/hospital.types";
-import type { QueueSettings } from "../queue/queue-state";
-import { DEFAULT_QUEUE_SETTINGS } from "../queue/queue-state";
+import { DEPARTMENTS } from "../hospitals/departments";
+import type { Session } from "../../platform/calendar";
+import type { QueueSettings } from "../day/reception/queue-state";
+import { DEFAULT_QUEUE_SETTINGS } from "../day/reception/queue-state";
 import { assertSessionsValid, datesParam, sessionsParam } from "../hospitals/calendar.params";
 
 /**

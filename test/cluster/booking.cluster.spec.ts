@@ -10,7 +10,7 @@
 import { performance } from "node:perf_hooks";
 import { QueryTypes } from "sequelize";
 import { addDays, localMoment } from "../../platform/time";
-import { rendezvousOwner } from "../../services/slots/rendezvous.strategy";
+import { rendezvousOwner } from "../../services/day/sharding/rendezvous.strategy";
 import { Cluster, waitFor } from "../support/cluster";
 import type { HttpOutcome } from "../support/cluster";
 import type { Clinic } from "../support/cluster-fixtures";
@@ -249,7 +249,7 @@ async function bookThroughFailover(c: Cluster, bookings: Booking[]) {
 async function workerTwoGone(c: Cluster): Promise<boolean> {
   try {
     const [gateway, survivor] = await Promise.all([c.viewOf("gateway"), c.viewOf("worker-3")]);
-    return gateway.appointments?.join() === "worker-3" && survivor.slots?.join() === "worker-3";
+    return gateway.appointments?.join() === "worker-3" && survivor.day?.join() === "worker-3";
   } catch {
     return false;
   }

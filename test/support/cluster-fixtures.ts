@@ -4,10 +4,10 @@
  * accounts (one `self` patient each) inserted in bulk.
  */
 import type { Sequelize } from "sequelize";
-import { insertPatientAccounts } from "../../platform/demo/patients";
+import { insertPatientAccounts } from "../../scripts/demo/patients";
 import type { Models } from "../../platform/db/models";
 import { fromMinutes, toMinutes } from "../../platform/time";
-import type { Session, Weekday } from "../../services/hospitals/hospital.types";
+import type { Session, Weekday } from "../../platform/calendar";
 
 const WEEK: Weekday[] = [1, 2, 3, 4, 5, 6, 7];
 

@@ -27,7 +27,17 @@ import type { TestDatabase } from "./databases";
 const REDIS = { host: "127.0.0.1", port: 6379 };
 const REDIS_URL = `redis://${REDIS.host}:${REDIS.port}`;
 const GATEWAY_SERVICES = ["api", "health"];
-const WORKER_SERVICES = ["accounts", "patients", "hospitals", "slots", "schedules", "appointments", "health"];
+const WORKER_SERVICES = [
+  "accounts",
+  "patients",
+  "hospitals",
+  "day",
+  "schedules",
+  "appointments",
+  "queue",
+  "notifications",
+  "health",
+];
 
 const ROOT = path.resolve(__dirname, "../..");
 const JWT_SECRET = "cluster-test-secret-long-enough-for-hs256-0123456789";
@@ -112,7 +122,7 @@ export class Cluster {
       }
       for (const id of this.nodes.keys()) {
         const view = await this.viewOf(id).catch(() => null);
-        if (!view || (view.slots ?? []).join(",") !== expected) return false;
+        if (!view || (view.day ?? []).join(",") !== expected) return false;
         if ((view.appointments ?? []).join(",") !== expected) return false;
       }
       return (await this.request("GET", "/health/ready", { timeoutMs: 3000 })).status === 200;

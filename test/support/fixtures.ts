@@ -1,8 +1,8 @@
 /** Rows a test needs, written straight to the node's database. */
 import type { App } from "../../platform/app";
-import { insertPatientAccounts } from "../../platform/demo/patients";
+import { insertPatientAccounts } from "../../scripts/demo/patients";
 import type { DoctorRow, HospitalRow, Role } from "../../platform/db/models";
-import type { Session, Weekday } from "../../services/hospitals/hospital.types";
+import type { Session, Weekday } from "../../platform/calendar";
 import type { TestNode } from "./test-node";
 
 const WEEK: Weekday[] = [1, 2, 3, 4, 5, 6, 7];

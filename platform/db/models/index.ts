@@ -5,8 +5,7 @@
  */
 import { DataTypes } from "sequelize";
 import type { Model, ModelStatic, Optional, Sequelize } from "sequelize";
-import type { OpeningRange, Session } from "../../../services/hospitals/hospital.types";
-import type { QueueSettings } from "../../../services/queue/queue-state";
+import type { OpeningRange, Session } from "../../calendar";
 import { jsonColumn } from "./json-column";
 
 export type Role = "patient" | "staff" | "admin";
@@ -25,8 +24,8 @@ export interface HospitalRow {
   /** The hospital's own closed dates; public holidays come from their own table. */
   holidays: string[];
   closesOnPublicHolidays: boolean;
-  /** Reception rules; null means the defaults. */
-  queueSettings?: Partial<QueueSettings> | null;
+  /** Reception rules (the reception domain knows their names); null means the defaults. */
+  queueSettings?: Record<string, number> | null;
   timeZone: string;
   bookingHorizonDays: number;
 }
@@ -103,7 +102,7 @@ export function defineModels(sequelize: Sequelize): Models {
       openingHours: jsonColumn<OpeningRange[]>("openingHours", []),
       holidays: jsonColumn<string[]>("holidays", []),
       closesOnPublicHolidays: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      queueSettings: { ...jsonColumn<Partial<QueueSettings> | null>("queueSettings", null), allowNull: true },
+      queueSettings: { ...jsonColumn<Record<string, number> | null>("queueSettings", null), allowNull: true },
       timeZone: { type: DataTypes.STRING(64), allowNull: false },
       bookingHorizonDays: { type: DataTypes.INTEGER, allowNull: false },
     },

@@ -3,9 +3,9 @@
  * its slot time, a walk-in at the minute it took its ticket; ties go by ticket
  * number. Positions, wait estimates and reception capacity follow from it. Pure.
  */
-import { localMoment, toMinutes } from "../../platform/time";
-import type { HospitalCalendar } from "../hospitals/hospital.types";
-import { isOpenAt } from "../slots/day-schedule";
+import { localMoment, toMinutes } from "../../../platform/time";
+import type { HospitalCalendar } from "../../../platform/calendar";
+import { isOpenAt } from "../../hospitals/day-schedule";
 import { serviceMinutes } from "./service-time";
 import type { QueueState, Ticket } from "./queue-state";
 

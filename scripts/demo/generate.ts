@@ -2,8 +2,8 @@
  * Deterministic demo data: the same seed and base date give the same
  * hospitals, doctors and accounts. Pure; `load.ts` writes it.
  */
-import type { OpeningRange, Session, Weekday } from "../../services/hospitals/hospital.types";
-import { addDays } from "../time";
+import type { OpeningRange, Session, Weekday } from "../../platform/calendar";
+import { addDays } from "../../platform/time";
 import { CLINIC_KINDS, GIVEN_SYLLABLES, NAME_PREFIXES, ROAD_NAMES, SEOUL_DISTRICTS, SURNAMES } from "./korea";
 
 export interface DemoHospital {

@@ -3,12 +3,12 @@
  * next patient, recall, finish (done or no-show), forgive strikes. Changes the
  * actor's working state in place, like the booking commands. Pure.
  */
-import { fromMinutes, localMoment } from "../../platform/time";
-import type { DayEvent, Outcome } from "../slots/day-commands";
-import type { DayState } from "../slots/day-state";
-import type { Caller } from "../slots/decision";
-import { DecisionError, assertMayAct } from "../slots/decision";
-import { isOpenAt } from "../slots/day-schedule";
+import { fromMinutes, localMoment } from "../../../platform/time";
+import type { DayEvent, Outcome } from "../decisions/day-commands";
+import type { DayState } from "../decisions/day-state";
+import type { Caller } from "../decisions/decision";
+import { DecisionError, assertMayAct } from "../decisions/decision";
+import { isOpenAt } from "../../hospitals/day-schedule";
 import { recordSample } from "./service-time";
 import type { Ticket, TicketChannel } from "./queue-state";
 import { ACTIVE } from "./queue-state";

@@ -3,7 +3,7 @@
  * hospital holidays, the doctor's leave and breaks, and whether a slot can
  * still be booked at a given instant. Pure: no database, no clock.
  */
-import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
+import type { DoctorCalendar, HospitalCalendar } from "../../platform/calendar";
 import { addDays, fromMinutes, isoWeekday, localMoment, toMinutes } from "../../platform/time";
 
 export interface SlotDefinition {

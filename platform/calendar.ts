@@ -1,4 +1,4 @@
-/** Plain shapes of a hospital's calendar, shared by the model and the pure schedule logic. */
+/** Plain shapes of a hospital's calendar, shared by the table models and the pure schedule logic. */
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -42,16 +42,3 @@ export interface DoctorCalendar {
   /** Local dates the doctor is away. */
   leaveDays: string[];
 }
-
-export const DEPARTMENTS = [
-  "소아청소년과",
-  "내과",
-  "이비인후과",
-  "정형외과",
-  "피부과",
-  "가정의학과",
-  "안과",
-  "치과",
-  "산부인과",
-  "응급의학과",
-] as const;

@@ -1,6 +1,6 @@
 /** Tickets as the `tickets` table stores them. */
-import type { Ticket } from "./queue-state";
-import { ACTIVE } from "./queue-state";
+import type { Ticket } from "../reception/queue-state";
+import { ACTIVE } from "../reception/queue-state";
 
 export interface TicketRowRaw {
   id: string;

@@ -4,24 +4,24 @@
  */
 import type { BrokerOptions, ServiceSchema } from "moleculer";
 import { ServiceBroker } from "moleculer";
-import { brokerOptions } from "../moleculer.config";
-import { accountsService } from "../services/accounts/accounts.service";
-import { apiService } from "../services/api/api.service";
-import type { RouteSpec } from "../services/api/routes";
-import { appointmentsService } from "../services/appointments/appointments.service";
-import { healthService } from "../services/health/health.service";
-import { hospitalsService } from "../services/hospitals/hospitals.service";
-import { notificationsService } from "../services/notifications/notifications.service";
-import { patientsService } from "../services/patients/patients.service";
-import { queueService } from "../services/queue/queue.service";
-import { schedulesService } from "../services/schedules/schedules.service";
-import { slotsService } from "../services/slots/slots.service";
-import type { App } from "./app";
-import type { AppConfig } from "./config";
-import { openDatabase, tuneDatabase } from "./db/database";
-import { migrate } from "./db/migrate";
-import { defineModels } from "./db/models";
-import { resolveJwtSecret } from "./jwt-secret";
+import { brokerOptions } from "./moleculer.config";
+import { accountsService } from "./services/accounts/accounts.service";
+import { apiService } from "./services/api/api.service";
+import type { RouteSpec } from "./services/api/routes";
+import { appointmentsService } from "./services/appointments/appointments.service";
+import { healthService } from "./services/health/health.service";
+import { hospitalsService } from "./services/hospitals/hospitals.service";
+import { notificationsService } from "./services/notifications/notifications.service";
+import { patientsService } from "./services/patients/patients.service";
+import { queueService } from "./services/queue/queue.service";
+import { schedulesService } from "./services/schedules/schedules.service";
+import { dayService } from "./services/day/day.service";
+import type { App } from "./platform/app";
+import type { AppConfig } from "./platform/config";
+import { openDatabase, tuneDatabase } from "./platform/db/database";
+import { migrate } from "./platform/db/migrate";
+import { defineModels } from "./platform/db/models";
+import { resolveJwtSecret } from "./platform/jwt-secret";
 
 const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   api: (app) => apiService(app),
@@ -29,7 +29,7 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   accounts: accountsService,
   patients: patientsService,
   hospitals: hospitalsService,
-  slots: slotsService,
+  day: dayService,
   schedules: schedulesService,
   appointments: appointmentsService,
   queue: queueService,

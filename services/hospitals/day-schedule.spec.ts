@@ -1,4 +1,4 @@
-import type { DoctorCalendar, HospitalCalendar, Session } from "../hospitals/hospital.types";
+import type { DoctorCalendar, HospitalCalendar, Session } from "../../platform/calendar";
 import { bookingWindow, doctorDaySlots, isOpenAt, isSlotOpen } from "./day-schedule";
 
 const hospital: HospitalCalendar = {

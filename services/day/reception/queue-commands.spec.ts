@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
-import { buildDayState } from "../slots/day-state";
-import type { DayState } from "../slots/day-state";
-import type { Caller } from "../slots/decision";
-import { DecisionError } from "../slots/decision";
+import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
+import { buildDayState } from "../decisions/day-state";
+import type { DayState } from "../decisions/day-state";
+import type { Caller } from "../decisions/decision";
+import { DecisionError } from "../decisions/decision";
 import { applyQueueCommand, contextOf } from "./queue-commands";
 import type { QueueCommand } from "./queue-commands";
 import { ACTIVE, DEFAULT_QUEUE_SETTINGS, buildQueueState } from "./queue-state";

@@ -4,18 +4,18 @@
  * transaction (group commit), and only then answers. A failed commit throws
  * the in-memory day away; the next turn reloads it from the database.
  */
-import { RetryableError } from "../../platform/errors";
-import type { OutboxRelay } from "../outbox/outbox-relay";
-import type { DayCommand, DayEvent, Outcome } from "./day-commands";
-import { applyCommand } from "./day-commands";
-import { DecisionError } from "./decision";
-import { boardOf } from "../queue/board";
-import { nextCalledDeadline } from "../queue/queue-commands";
-import type { DayState } from "./day-state";
-import { buildDayState } from "./day-state";
-import type { DayStore } from "./day-store";
-import { FencedError } from "./day-store";
-import { dayKeyOf } from "./day-key";
+import { RetryableError } from "../../../platform/errors";
+import type { OutboxRelay } from "../../outbox/outbox-relay";
+import type { DayCommand, DayEvent, Outcome } from "../decisions/day-commands";
+import { applyCommand } from "../decisions/day-commands";
+import { DecisionError } from "../decisions/decision";
+import { boardOf } from "../reception/board";
+import { nextCalledDeadline } from "../reception/queue-commands";
+import type { DayState } from "../decisions/day-state";
+import { buildDayState } from "../decisions/day-state";
+import type { DayStore } from "../store/day-store";
+import { FencedError } from "../store/day-store";
+import { dayKeyOf } from "../day-key";
 
 export interface ActorDeps {
   store: DayStore;

@@ -2,7 +2,7 @@
  * The waiting-room board of a hospital-day: who is being seen, who is next,
  * how many wait per doctor, and each waiting ticket's place. Pure.
  */
-import type { DayState } from "../slots/day-state";
+import type { DayState } from "../decisions/day-state";
 import { contextOf } from "./queue-commands";
 import { places, waitingInOrder } from "./queue-timeline";
 

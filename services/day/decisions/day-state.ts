@@ -4,11 +4,11 @@
  * the store loads; changed only by `day-commands.ts`. No Moleculer, Sequelize
  * or clock imports.
  */
-import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
-import type { QueueState } from "../queue/queue-state";
-import type { DoctorHours } from "../queue/queue-timeline";
-import { toMinutes } from "../../platform/time";
-import { doctorDaySlots } from "./day-schedule";
+import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
+import type { QueueState } from "../reception/queue-state";
+import type { DoctorHours } from "../reception/queue-timeline";
+import { toMinutes } from "../../../platform/time";
+import { doctorDaySlots } from "../../hospitals/day-schedule";
 
 export type AppointmentStatus = "pending" | "booked" | "checked_in" | "cancelled" | "expired";
 

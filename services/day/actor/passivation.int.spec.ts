@@ -1,13 +1,13 @@
-import { loadConfig } from "../../platform/config";
-import { startTestNode } from "../../test/support/test-node";
-import type { TestNode } from "../../test/support/test-node";
-import { createDoctor, createHospital } from "../../test/support/fixtures";
-import { addDays } from "../../platform/time";
+import { loadConfig } from "../../../platform/config";
+import { startTestNode } from "../../../test/support/test-node";
+import type { TestNode } from "../../../test/support/test-node";
+import { createDoctor, createHospital } from "../../../test/support/fixtures";
+import { addDays } from "../../../platform/time";
 
 describe("day actors in memory", () => {
   let node: TestNode;
   let hospitalId: number;
-  const actors = async () => (await node.broker.call<{ actors: number }>("slots.stats")).actors;
+  const actors = async () => (await node.broker.call<{ actors: number }>("day.stats")).actors;
 
   beforeAll(async () => {
     const defaults = loadConfig({});

@@ -5,20 +5,20 @@ import { ClientError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/ids";
 import { clockTimeParam, idParam, optionalIdParam } from "../../platform/params";
 import { InProcessRelay } from "../outbox/outbox-relay";
-import { ActorRegistry } from "./actor-registry";
-import type { DayCommand, Outcome } from "./day-commands";
-import type { Caller } from "./decision";
-import { DecisionError } from "./decision";
-import { bookingWindow, isSlotOpen } from "./day-schedule";
-import { boardOf } from "../queue/board";
-import type { QueueCommand } from "../queue/queue-commands";
-import { contextOf } from "../queue/queue-commands";
-import { places } from "../queue/queue-timeline";
-import type { DayState } from "./day-state";
-import { dayAvailability } from "./day-state";
+import { ActorRegistry } from "./actor/actor-registry";
+import type { DayCommand, Outcome } from "./decisions/day-commands";
+import type { Caller } from "./decisions/decision";
+import { DecisionError } from "./decisions/decision";
+import { bookingWindow, isSlotOpen } from "../hospitals/day-schedule";
+import { boardOf } from "./reception/board";
+import type { QueueCommand } from "./reception/queue-commands";
+import { contextOf } from "./reception/queue-commands";
+import { places } from "./reception/queue-timeline";
+import type { DayState } from "./decisions/day-state";
+import { dayAvailability } from "./decisions/day-state";
 import { dayKeyOf, parseDayKey } from "./day-key";
-import { DayStore } from "./day-store";
-import { RendezvousStrategy, rendezvousOwner } from "./rendezvous.strategy";
+import { DayStore } from "./store/day-store";
+import { RendezvousStrategy, rendezvousOwner } from "./sharding/rendezvous.strategy";
 
 /** Sharded by day: every node computes the same owner for a `dayKey` ("<hospitalId>:<date>"). */
 const sharded = {
@@ -48,7 +48,7 @@ interface DayParams {
  * locks. Callers reach these actions through ordinary actions (the gateway
  * ignores shard keys), e.g. `appointments.book`.
  */
-export function slotsService(app: App): ServiceSchema {
+export function dayService(app: App): ServiceSchema {
   const now = () => app.now().getTime();
   let registry: ActorRegistry;
   let relay: InProcessRelay;
@@ -88,7 +88,7 @@ export function slotsService(app: App): ServiceSchema {
   });
 
   return {
-    name: "slots",
+    name: "day",
     actions: {
       availability: {
         ...sharded,
@@ -187,7 +187,7 @@ export function slotsService(app: App): ServiceSchema {
       "$services.changed"(this: { broker: Context["broker"] }) {
         const nodes = this.broker.registry
           .getServiceList({ onlyAvailable: true })
-          .filter((s) => s.name === "slots")
+          .filter((s) => s.name === "day")
           .map((s) => s.nodeID)
           .filter((id): id is string => typeof id === "string");
         if (nodes.length === 0) return;
@@ -233,7 +233,7 @@ export function slotsService(app: App): ServiceSchema {
       "SELECT DISTINCT hospital_id, date FROM appointments WHERE status = 'pending' AND hold_expires_at <= ? LIMIT 100",
       { replacements: [now()], type: QueryTypes.SELECT },
     );
-    for (const d of days) await call("slots.expireHolds", { dayKey: dayKeyOf(d.hospital_id, d.date) });
+    for (const d of days) await call("day.expireHolds", { dayKey: dayKeyOf(d.hospital_id, d.date) });
     await relay.sweep(SWEEP_MS * 3);
   }
 }

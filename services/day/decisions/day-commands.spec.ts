@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
-import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../queue/queue-state";
+import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
+import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
 import type { DayCommand } from "./day-commands";
 import { applyCommand } from "./day-commands";
 import type { Caller } from "./decision";

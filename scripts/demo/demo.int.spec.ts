@@ -1,5 +1,5 @@
-import { openDatabase } from "../db/database";
-import { migrate } from "../db/migrate";
+import { openDatabase } from "../../platform/db/database";
+import { migrate } from "../../platform/db/migrate";
 import { createTestDatabase } from "../../test/support/databases";
 import { startTestNode } from "../../test/support/test-node";
 import { demoHospital } from "./generate";

@@ -5,18 +5,19 @@
  */
 import { DatabaseError, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Sequelize, Transaction } from "sequelize";
-import type { App } from "../../platform/app";
-import { RetryableError } from "../../platform/errors";
-import { doctorCalendar, hospitalCalendar } from "../hospitals/hospital-view";
-import type { DoctorCalendar, HospitalCalendar } from "../hospitals/hospital.types";
-import { publicHolidays } from "../schedules/public-holidays";
-import type { DayEvent } from "./day-commands";
-import type { QueueState, Ticket } from "../queue/queue-state";
-import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../queue/queue-state";
-import type { TicketRowRaw } from "../queue/ticket-row";
-import { ticketFromRow, ticketToRow } from "../queue/ticket-row";
-import type { Appointment } from "./day-state";
-import { holdsSeat } from "./day-state";
+import type { App } from "../../../platform/app";
+import { RetryableError } from "../../../platform/errors";
+import { doctorCalendar, hospitalCalendar } from "../../hospitals/hospital-view";
+import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
+import { publicHolidays } from "../../hospitals/public-holidays";
+import type { OutboxRecord } from "../../outbox/outbox-relay";
+import type { DayEvent } from "../decisions/day-commands";
+import type { QueueState, Ticket } from "../reception/queue-state";
+import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
+import type { TicketRowRaw } from "./ticket-row";
+import { ticketFromRow, ticketToRow } from "./ticket-row";
+import type { Appointment } from "../decisions/day-state";
+import { holdsSeat } from "../decisions/day-state";
 
 export interface LoadedDay {
   calendar: HospitalCalendar;
@@ -36,15 +37,6 @@ export interface Turn {
   samples: Map<number, number[]>;
   newId: () => string;
   now: number;
-}
-
-/** An outbox row as written; the relay publishes these in order. */
-export interface OutboxRecord {
-  eventId: string;
-  dayKey: string;
-  type: string;
-  payload: string;
-  createdAt: number;
 }
 
 /** Another activation of this day took over: the caller should retry, and will reach the new one. */

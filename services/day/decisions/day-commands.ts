@@ -5,12 +5,12 @@
  * throws that state away and reloads, so a failed turn leaves no trace.
  * Time is passed in. No Moleculer, Sequelize or clock imports.
  */
-import { localMoment, toMinutes } from "../../platform/time";
-import { bookingWindow, isSlotOpen } from "./day-schedule";
-import type { Board } from "../queue/board";
-import type { QueueCommand } from "../queue/queue-commands";
-import { applyQueueCommand, bookingTicket, expireCalled } from "../queue/queue-commands";
-import type { Ticket } from "../queue/queue-state";
+import { localMoment, toMinutes } from "../../../platform/time";
+import { bookingWindow, isSlotOpen } from "../../hospitals/day-schedule";
+import type { Board } from "../reception/board";
+import type { QueueCommand } from "../reception/queue-commands";
+import { applyQueueCommand, bookingTicket, expireCalled } from "../reception/queue-commands";
+import type { Ticket } from "../reception/queue-state";
 import type { Caller } from "./decision";
 import { DecisionError, assertMayAct } from "./decision";
 import type { Appointment, DayState, SlotState } from "./day-state";

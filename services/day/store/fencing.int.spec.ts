@@ -1,10 +1,10 @@
 import { QueryTypes } from "sequelize";
-import type { OutboxRelay } from "../outbox/outbox-relay";
-import { startTestNode } from "../../test/support/test-node";
-import type { TestNode } from "../../test/support/test-node";
-import { createDoctor, createHospital, createPatients } from "../../test/support/fixtures";
-import { DayActor } from "./day-actor";
-import type { Outcome } from "./day-commands";
+import type { OutboxRelay } from "../../outbox/outbox-relay";
+import { startTestNode } from "../../../test/support/test-node";
+import type { TestNode } from "../../../test/support/test-node";
+import { createDoctor, createHospital, createPatients } from "../../../test/support/fixtures";
+import { DayActor } from "../actor/day-actor";
+import type { Outcome } from "../decisions/day-commands";
 import { DayStore, FencedError } from "./day-store";
 
 const NOW = "2026-11-22T23:00:00Z";

@@ -4,7 +4,7 @@
  */
 import type { ActorDeps } from "./day-actor";
 import { DayActor } from "./day-actor";
-import { dayKeyOf } from "./day-key";
+import { dayKeyOf } from "../day-key";
 
 export interface RegistryOptions {
   idleMs: number;
