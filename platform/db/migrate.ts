@@ -8,6 +8,8 @@ import type { QueryInterface, Sequelize } from "sequelize";
 import * as initial from "./migrations/001-initial";
 import * as booking from "./migrations/002-booking";
 import * as reception from "./migrations/003-reception";
+import * as retries from "./migrations/004-retries";
+import * as outbox from "./migrations/005-outbox";
 
 interface Migration {
   id: string;
@@ -18,6 +20,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: "001-initial", up: initial.up },
   { id: "002-booking", up: booking.up },
   { id: "003-reception", up: reception.up },
+  { id: "004-retries", up: retries.up },
+  { id: "005-outbox", up: outbox.up },
 ];
 
 /**

@@ -62,6 +62,7 @@ export function accountsService(app: App): ServiceSchema {
       },
 
       login: {
+        idempotent: true,
         params: {
           email: { type: "string", min: 1, max: 190 },
           password: { type: "string", min: 1, max: 128 },
@@ -83,6 +84,7 @@ export function accountsService(app: App): ServiceSchema {
 
       /** The user behind a token, or null when the account no longer exists. Called by the gateway. */
       resolve: {
+        idempotent: true,
         visibility: "public",
         params: { id: idParam },
         async handler(ctx: Context<{ id: number }>): Promise<AuthUser | null> {
@@ -91,8 +93,20 @@ export function accountsService(app: App): ServiceSchema {
         },
       },
 
+      /** Where to reach an account holder (notifications). */
+      contact: {
+        visibility: "public",
+        idempotent: true,
+        params: { id: idParam },
+        async handler(ctx: Context<{ id: number }>) {
+          const user = await User.findByPk(ctx.params.id, { attributes: ["id", "phone"] });
+          return { phone: user?.phone ?? "" };
+        },
+      },
+
       /** The signed-in user's account and the patients (self and family) they may book for. */
       me: {
+        idempotent: true,
         async handler(ctx: Context<unknown, AuthMeta>) {
           const caller = requireUser(ctx);
           const user = await User.findByPk(caller.id);

@@ -4,12 +4,13 @@ import ApiGateway from "moleculer-web";
 import type { ApiSettingsSchema } from "moleculer-web";
 import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
-import { forbidden, unauthorized } from "../../platform/errors";
+import { IDEMPOTENCY_KEY_PATTERN } from "../../platform/db/idempotency-keys";
+import { badInput, forbidden, unauthorized } from "../../platform/errors";
 import { verifyToken } from "../accounts/tokens";
 import type { BookingEvent } from "../outbox/outbox-relay";
 import type { Board } from "../day/reception/board";
 import type { Ticket } from "../day/reception/queue-state";
-import { toErrorResponse } from "./error-response";
+import { RETRY_AFTER_SECONDS, toErrorResponse } from "./error-response";
 import { LiveHub } from "./live";
 import { liveAliases } from "./live-routes";
 import { PAGE_ALIASES } from "./pages";
@@ -17,6 +18,23 @@ import type { RouteSpec } from "./routes";
 import { API_ROUTES } from "./routes";
 
 type Req = IncomingMessage;
+
+/** Hands a valid `Idempotency-Key` header to the action (API.md "Retries"); a malformed one is a 422 naming it. */
+function passIdempotencyKey(
+  ctx: Context<unknown, { idempotencyKey?: string }>,
+  _route: unknown,
+  req: Req,
+): void {
+  const key = req.headers["idempotency-key"];
+  if (key === undefined) return;
+  if (typeof key !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw badInput(
+      "Idempotency-Key",
+      "The Idempotency-Key header must be 1–64 of A–Z, a–z, 0–9, '_' and '-'.",
+    );
+  }
+  ctx.meta.idempotencyKey = key;
+}
 
 /**
  * The REST gateway: authenticates bearer tokens, checks roles from the route
@@ -48,18 +66,22 @@ export function apiService(
           authorization: true,
           bodyParsers: { json: { limit: "64kb", strict: true }, urlencoded: false },
           aliases: { ...API_ROUTES, ...liveAliases(hub), ...extraRoutes },
+          onBeforeCall: passIdempotencyKey,
         },
       ],
       onError(
-        this: { logger: { error(...a: unknown[]): void } },
-        _req: Req,
+        this: { logger: { error(...a: unknown[]): void; warn(...a: unknown[]): void } },
+        req: Req,
         res: ServerResponse,
         err: Error,
       ) {
-        const { status, body } = toErrorResponse(err);
-        if (status >= 500) this.logger.error("Request failed", err);
+        // A late failure of a request already answered (its budget ran out first): nothing to add.
         if (res.headersSent) return;
+        const { status, body } = toErrorResponse(err);
+        if (status === 503) this.logger.warn(`${req.method} ${req.url}: ${body.error.code}: ${err.message}`);
+        else if (status >= 500) this.logger.error("Request failed", err);
         res.setHeader("Content-Type", "application/json; charset=utf-8");
+        if (status === 503) res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
         res.writeHead(status);
         res.end(JSON.stringify(body));
       },
@@ -74,11 +96,24 @@ export function apiService(
     },
     actions: {
       // Retrying moleculer-web's pipeline re-runs it on a rewritten request (a 404); the calls
-      // inside retry on their own. One budget for the whole request keeps those retries bounded.
+      // inside retry on their own. One budget for the whole request, REQUEST_TIMEOUT_MS: the calls
+      // inside get what is left of it (Moleculer's distributed timeout), retries included.
       // `timeout` is read by Moleculer but missing from its ActionSchema typings.
-      rest: { retryPolicy: { enabled: false }, ...{ timeout: app.config.requestTimeoutMs * 2 } },
+      rest: { retryPolicy: { enabled: false }, ...{ timeout: app.config.requestTimeoutMs } },
     },
     methods: {
+      /** An answer that arrives after the request was answered (503, budget spent) is dropped quietly. */
+      sendResponse(this: unknown, req: Req, res: ServerResponse, data: unknown, action: unknown): unknown {
+        if (res.headersSent) return undefined;
+        return (ApiGateway.methods?.sendResponse as (...a: unknown[]) => unknown).call(
+          this,
+          req,
+          res,
+          data,
+          action,
+        );
+      },
+
       /** Ends the open event streams: called as the broker starts stopping, so they do not hold up the drain. */
       endStreams() {
         hub.close();

@@ -1,24 +1,23 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { QueryTypes } from "sequelize";
 import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
-import { forbidden, notFound, unprocessable } from "../../platform/errors";
+import { claimKey } from "../../platform/db/idempotency-keys";
+import { ClientError, forbidden, unprocessable } from "../../platform/errors";
 import {
   clockTimeParam,
   dateParam,
   idParam,
   optionalIdParam,
   pageParams,
-  pageWindow,
   setStatus,
 } from "../../platform/params";
-import { localMoment } from "../../platform/time";
+import { requestHash } from "../../platform/request-hash";
 import type { Outcome } from "../day/decisions/day-commands";
-import type { Caller } from "../day/decisions/decision";
 import type { Appointment } from "../day/decisions/day-state";
+import type { Caller } from "../day/decisions/decision";
+import type { Answer, RequestKey } from "../day/decisions/request-key";
 import { dayKeyOf } from "../day/day-key";
-import { appointmentFromRow } from "../day/store/day-store";
 
 interface BookParams {
   hospitalId: number;
@@ -28,6 +27,9 @@ interface BookParams {
   patientId?: number;
   couponCode?: string;
 }
+
+/** What the gateway puts in `ctx.meta` besides the user: the request's Idempotency-Key, if sent. */
+type Meta = AuthMeta & { idempotencyKey?: string };
 
 const view = (a: Appointment) => ({
   id: a.id,
@@ -49,43 +51,40 @@ const callerOf = (user: AuthUser): Caller => ({
 
 /**
  * The patient-facing side of booking: checks who books for whom, then hands
- * the decision to the day's actor (`slots.*`). Reads come from the database,
- * which the actors write before they answer.
+ * the decision to the day's actor (`day.*`). With an Idempotency-Key the key
+ * is claimed first: a retry of an answered request gets the first answer again
+ * (same status and body) without reaching the actor; one still in flight is
+ * forwarded again and the actor answers it once.
  */
 export function appointmentsService(app: App): ServiceSchema {
-  const { sequelize } = app;
-
-  async function findAppointment(id: string): Promise<Appointment> {
-    const rows = await sequelize.query<Parameters<typeof appointmentFromRow>[0]>(
-      "SELECT * FROM appointments WHERE id = ?",
-      {
-        replacements: [id],
-        type: QueryTypes.SELECT,
-      },
-    );
-    if (rows.length === 0) throw notFound("Appointment", id);
-    return appointmentFromRow(rows[0]);
-  }
+  const appointment = (ctx: Context, id: string) => ctx.call<Appointment, object>("day.appointment", { id });
 
   function assertMaySee(user: AuthUser, a: Appointment): void {
     if (user.role === "patient" && user.id !== a.accountId) throw forbidden("This appointment is not yours.");
     if (user.role === "staff") assertHospitalStaff(user, a.hospitalId);
   }
 
-  /** The patient being booked (self by default, or a family member) and how many future appointments they hold. */
-  async function patientFor(user: AuthUser, patientId: number | undefined, today: string) {
-    const rows = await sequelize.query<{ id: number; active: number | string }>(
-      `SELECT p.id, (SELECT COUNT(*) FROM appointments a
-          WHERE a.patient_id = p.id AND a.status IN ('pending', 'booked') AND a.date >= ?) AS active
-        FROM patients p WHERE p.account_id = ? AND ${patientId ? "p.id = ?" : "p.relation = 'self'"}`,
-      { replacements: patientId ? [today, user.id, patientId] : [today, user.id], type: QueryTypes.SELECT },
-    );
-    if (rows.length === 0) {
-      throw patientId
-        ? notFound("Patient", patientId)
-        : unprocessable("NO_PATIENT", "This account has no patient profile.");
+  /** The request's key, claimed; a recorded answer is replayed (thrown if it was a refusal). */
+  async function keyed(
+    ctx: Context<object, Meta>,
+    user: AuthUser,
+    scope: string,
+    asked: object,
+  ): Promise<{ key: RequestKey | undefined; replay?: Appointment }> {
+    const idem = ctx.meta.idempotencyKey;
+    if (!idem) return { key: undefined };
+    const key = { accountId: user.id, key: idem, hash: requestHash({ action: ctx.action?.name, asked }) };
+    const answer = (await claimKey(app.sequelize, {
+      ...key,
+      scope,
+      now: app.now().getTime(),
+    })) as Answer | null;
+    if (!answer) return { key };
+    if (!answer.ok) {
+      const { status, code, message, details } = answer.error;
+      throw new ClientError(status, code, message, details);
     }
-    return { id: Number(rows[0].id), active: Number(rows[0].active) };
+    return { key, replay: answer.outcome.appointment };
   }
 
   /** An action on one stored appointment: check the caller may, then let the day decide. */
@@ -94,14 +93,18 @@ export function appointmentsService(app: App): ServiceSchema {
     assertMay: (user: AuthUser, a: Appointment) => void,
   ) => ({
     params: { id: { type: "uuid" } },
-    async handler(ctx: Context<{ id: string }, AuthMeta>) {
+    async handler(ctx: Context<{ id: string }, Meta>) {
       const user = requireUser(ctx);
-      const a = await findAppointment(ctx.params.id);
+      const a = await appointment(ctx, ctx.params.id);
       assertMay(user, a);
+      const dayKey = dayKeyOf(a.hospitalId, a.date);
+      const { key, replay } = await keyed(ctx, user, dayKey, { id: a.id });
+      if (replay) return view(replay);
       const outcome = await ctx.call<Outcome, object>(action, {
-        dayKey: dayKeyOf(a.hospitalId, a.date),
+        dayKey,
         appointmentId: a.id,
         caller: callerOf(user),
+        requestKey: key,
       });
       return view(outcome.appointment as Appointment);
     },
@@ -120,7 +123,7 @@ export function appointmentsService(app: App): ServiceSchema {
           patientId: optionalIdParam,
           couponCode: { type: "string", trim: true, min: 1, max: 40, optional: true },
         },
-        async handler(ctx: Context<BookParams, AuthMeta>) {
+        async handler(ctx: Context<BookParams, Meta>) {
           const user = requireUser(ctx);
           const p = ctx.params;
           if (p.couponCode) {
@@ -129,24 +132,28 @@ export function appointmentsService(app: App): ServiceSchema {
               field: "couponCode",
             });
           }
-          const patient = await patientFor(user, p.patientId, localMoment(app.now(), "Asia/Seoul").date);
-          const cap = app.config.booking.maxActiveAppointments;
-          if (patient.active >= cap) {
-            throw unprocessable(
-              "TOO_MANY_APPOINTMENTS",
-              `A patient may hold at most ${cap} upcoming appointments.`,
-              { cap },
-            );
-          }
-          const outcome = await ctx.call<Outcome, object>("day.book", {
-            dayKey: dayKeyOf(p.hospitalId, p.date),
-            doctorId: p.doctorId,
-            start: p.start,
-            patientId: patient.id,
-            accountId: user.id,
-          });
-          setStatus(ctx, 201, `/api/v1/appointments/${(outcome.appointment as Appointment).id}`);
-          return view(outcome.appointment as Appointment);
+          const dayKey = dayKeyOf(p.hospitalId, p.date);
+          const { key, replay } = await keyed(ctx, user, dayKey, p);
+          const booked =
+            replay ??
+            (
+              await ctx.call<Outcome, object>("day.book", {
+                dayKey,
+                doctorId: p.doctorId,
+                start: p.start,
+                patientId: (
+                  await ctx.call<{ id: number }, object>("patients.ofAccount", {
+                    accountId: user.id,
+                    patientId: p.patientId,
+                  })
+                ).id,
+                accountId: user.id,
+                requestKey: key,
+              })
+            ).appointment;
+          const a = booked as Appointment;
+          setStatus(ctx, 201, `/api/v1/appointments/${a.id}`);
+          return view(a);
         },
       },
 
@@ -155,6 +162,7 @@ export function appointmentsService(app: App): ServiceSchema {
        * the sharded one: moleculer-web resolves endpoints without shard keys.
        */
       availability: {
+        idempotent: true,
         params: { hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
         handler(ctx: Context<{ hospitalId: number; date: string; doctorId?: number }>) {
           const { hospitalId, date, doctorId } = ctx.params;
@@ -163,10 +171,11 @@ export function appointmentsService(app: App): ServiceSchema {
       },
 
       get: {
+        idempotent: true,
         params: { id: { type: "uuid" } },
         async handler(ctx: Context<{ id: string }, AuthMeta>) {
           const user = requireUser(ctx);
-          const a = await findAppointment(ctx.params.id);
+          const a = await appointment(ctx, ctx.params.id);
           assertMaySee(user, a);
           return view(a);
         },
@@ -178,43 +187,30 @@ export function appointmentsService(app: App): ServiceSchema {
       checkIn: forward("day.checkIn", (user, a) => assertHospitalStaff(user, a.hospitalId)),
 
       listMine: {
+        idempotent: true,
         params: { ...pageParams },
         async handler(ctx: Context<{ page: number; size: number }, AuthMeta>) {
           const user = requireUser(ctx);
-          return listWhere({ account_id: user.id }, ctx.params);
+          return listed(ctx, "day.accountAppointments", { accountId: user.id, ...ctx.params });
         },
       },
 
       /** A hospital-day's appointments, for its staff. */
       listDay: {
+        idempotent: true,
         params: { hospitalId: idParam, date: dateParam, ...pageParams },
         async handler(
           ctx: Context<{ hospitalId: number; date: string; page: number; size: number }, AuthMeta>,
         ) {
           assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
-          return listWhere({ hospital_id: ctx.params.hospitalId, date: ctx.params.date }, ctx.params);
+          return listed(ctx, "day.dayAppointments", ctx.params);
         },
       },
     },
   };
 
-  /** A page of appointments matching column = value pairs (column names come from this file, never from input). */
-  async function listWhere(where: Record<string, string | number>, page: { page: number; size: number }) {
-    const { limit, offset } = pageWindow(page);
-    const clause = Object.keys(where)
-      .map((column) => `${column} = ?`)
-      .join(" AND ");
-    const values = Object.values(where);
-    const [rows, counted] = await Promise.all([
-      sequelize.query<Parameters<typeof appointmentFromRow>[0]>(
-        `SELECT * FROM appointments WHERE ${clause} ORDER BY date DESC, start DESC LIMIT ? OFFSET ?`,
-        { replacements: [...values, limit, offset], type: QueryTypes.SELECT },
-      ),
-      sequelize.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM appointments WHERE ${clause}`, {
-        replacements: values,
-        type: QueryTypes.SELECT,
-      }),
-    ]);
-    return { items: rows.map((r) => view(appointmentFromRow(r))), total: Number(counted[0].n) };
+  async function listed(ctx: Context, action: string, filter: object) {
+    const page = await ctx.call<{ items: Appointment[]; total: number }, object>(action, filter);
+    return { items: page.items.map(view), total: page.total };
   }
 }

@@ -1,55 +1,67 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { QueryTypes } from "sequelize";
 import type { App } from "../../platform/app";
-import { ClientError } from "../../platform/errors";
+import { systemClock } from "../../platform/clock";
+import { ClientError, notFound } from "../../platform/errors";
 import { uuidv7 } from "../../platform/ids";
-import { clockTimeParam, idParam, optionalIdParam } from "../../platform/params";
+import {
+  clockTimeParam,
+  dateParam,
+  idParam,
+  optionalIdParam,
+  pageParams,
+  pageWindow,
+} from "../../platform/params";
+import { requestHash } from "../../platform/request-hash";
 import { InProcessRelay } from "../outbox/outbox-relay";
+import { bookingWindow, isSlotOpen } from "../hospitals/day-schedule";
 import { ActorRegistry } from "./actor/actor-registry";
 import type { DayCommand, Outcome } from "./decisions/day-commands";
-import type { Caller } from "./decisions/decision";
-import { DecisionError } from "./decisions/decision";
-import { bookingWindow, isSlotOpen } from "../hospitals/day-schedule";
-import { boardOf } from "./reception/board";
-import type { QueueCommand } from "./reception/queue-commands";
-import { contextOf } from "./reception/queue-commands";
-import { places } from "./reception/queue-timeline";
 import type { DayState } from "./decisions/day-state";
 import { dayAvailability } from "./decisions/day-state";
+import type { Caller } from "./decisions/decision";
+import { DecisionError } from "./decisions/decision";
+import type { RequestKey } from "./decisions/request-key";
 import { dayKeyOf, parseDayKey } from "./day-key";
+import { boardOf } from "./reception/board";
+import { contextOf } from "./reception/queue-commands";
+import { QUEUE_COMMAND_PARAMS, callerParam, dayKeyParam, requestKeyParam } from "./day.params";
+import { places } from "./reception/queue-timeline";
+import { DayRepository } from "./store/day-repository";
 import { DayStore } from "./store/day-store";
 import { RendezvousStrategy, rendezvousOwner } from "./sharding/rendezvous.strategy";
 
-/** Sharded by day: every node computes the same owner for a `dayKey` ("<hospitalId>:<date>"). */
+/**
+ * Sharded by day: every node computes the same owner for a `dayKey`
+ * ("<hospitalId>:<date>"). Every command carries a request key, so a call
+ * retried after an ambiguous failure (a timeout, a node lost mid-call) is
+ * answered once: `idempotent` lets the broker's retry policy retry it.
+ */
 const sharded = {
   strategy: RendezvousStrategy,
   strategyOptions: { shardKey: "dayKey" },
   visibility: "public",
+  idempotent: true,
 } as const;
-const dayKeyParam = { type: "string", pattern: /^[1-9][0-9]{0,9}:[0-9]{4}-[0-9]{2}-[0-9]{2}$/ } as const;
-const callerParam = {
-  type: "object",
-  props: {
-    accountId: idParam,
-    role: { type: "enum", values: ["patient", "staff", "admin"] },
-    hospitalId: { type: "number", integer: true, nullable: true, optional: true },
-  },
-} as const;
-
 const SWEEP_MS = 10_000;
+/** Keyed answers are kept at least 24 hours (API.md); pruned after two days. */
+const ANSWER_RETENTION_MS = 48 * 3600_000;
+/** Time for an answer to travel back to a caller that is still waiting. */
+const ANSWER_MARGIN_MS = 25;
 
 interface DayParams {
   dayKey: string;
+  requestKey?: RequestKey;
 }
 
 /**
  * The booking engine: one actor per hospital-day on exactly one node (by
- * rendezvous hashing of the day key), serialising that day's bookings without
- * locks. Callers reach these actions through ordinary actions (the gateway
- * ignores shard keys), e.g. `appointments.book`.
+ * rendezvous hashing of the day key), serialising that day's bookings and
+ * reception without locks. Front services (appointments, queue) reach the
+ * sharded actions with ordinary calls; the gateway ignores shard keys.
  */
 export function dayService(app: App): ServiceSchema {
-  const now = () => app.now().getTime();
+  const clock = systemClock(() => app.now().getTime());
+  const repository = new DayRepository(app.sequelize);
   let registry: ActorRegistry;
   let relay: InProcessRelay;
   let sweeper: NodeJS.Timeout | null = null;
@@ -58,33 +70,57 @@ export function dayService(app: App): ServiceSchema {
     const { hospitalId, date } = parseDayKey(dayKey);
     return registry.get(hospitalId, date);
   };
+  const asClientError = (err: unknown) =>
+    err instanceof DecisionError ? new ClientError(err.status, err.code, err.message, err.details) : err;
 
   /** Reads the day's committed state and turns a refusal into a client error. */
   async function readDay<T>(dayKey: string, read: (state: DayState, at: number) => T): Promise<T> {
     try {
       return await actorFor(dayKey).read(read);
     } catch (err) {
-      if (err instanceof DecisionError) throw new ClientError(err.status, err.code, err.message, err.details);
-      throw err;
+      throw asClientError(err);
     }
   }
 
-  /** Sends a command to the day and turns a refused decision into a client error. */
-  async function decide(dayKey: string, command: DayCommand): Promise<Outcome> {
+  /**
+   * Sends a command to the day with the caller's deadline and a request key:
+   * the client's, or one made from the request id, so the broker's own
+   * retries of this call are answered once too.
+   */
+  async function decide(
+    ctx: Context<DayParams>,
+    command: DayCommand,
+    accountId: number | null,
+  ): Promise<Outcome> {
+    const timeout = ctx.options.timeout ?? 0;
+    const deadline = timeout > 0 ? clock.now() + timeout - ANSWER_MARGIN_MS : Infinity;
+    const key: RequestKey | null =
+      ctx.params.requestKey ??
+      (accountId === null
+        ? null
+        : { accountId, key: `req:${ctx.requestID}:${command.type}`, hash: requestHash(command) });
     try {
-      return await actorFor(dayKey).send(command);
+      return await actorFor(ctx.params.dayKey).send(command, { deadline, key });
     } catch (err) {
-      if (err instanceof DecisionError) throw new ClientError(err.status, err.code, err.message, err.details);
-      throw err;
+      throw asClientError(err);
     }
   }
 
   /** A command on one appointment made on behalf of a caller (whether they may is the day's decision). */
   const byCaller = (type: "cancel" | "checkIn") => ({
     ...sharded,
-    params: { dayKey: dayKeyParam, appointmentId: "string", caller: callerParam },
+    params: {
+      dayKey: dayKeyParam,
+      appointmentId: "string",
+      caller: callerParam,
+      requestKey: requestKeyParam,
+    },
     handler: (ctx: Context<DayParams & { appointmentId: string; caller: Caller }>) =>
-      decide(ctx.params.dayKey, { type, appointmentId: ctx.params.appointmentId, caller: ctx.params.caller }),
+      decide(
+        ctx,
+        { type, appointmentId: ctx.params.appointmentId, caller: ctx.params.caller },
+        ctx.params.caller.accountId,
+      ),
   });
 
   return {
@@ -94,7 +130,7 @@ export function dayService(app: App): ServiceSchema {
         ...sharded,
         params: { dayKey: dayKeyParam, doctorId: optionalIdParam },
         async handler(ctx: Context<DayParams & { doctorId?: number }>) {
-          const actor = actorFor(ctx.params.dayKey);
+          const { hospitalId, date } = parseDayKey(ctx.params.dayKey);
           const doctors = await readDay(ctx.params.dayKey, (state, at) => {
             const { doctorId } = ctx.params;
             if (doctorId !== undefined && !state.slots.has(doctorId)) {
@@ -103,7 +139,7 @@ export function dayService(app: App): ServiceSchema {
             const window = bookingWindow(state.calendar, new Date(at));
             return dayAvailability(state, at, (start) => isSlotOpen(window, state.date, start), doctorId);
           });
-          return { hospitalId: actor.hospitalId, date: actor.date, doctors };
+          return { hospitalId, date, doctors };
         },
       },
 
@@ -117,18 +153,19 @@ export function dayService(app: App): ServiceSchema {
           accountId: idParam,
           holdSeconds: { type: "number", integer: true, min: 1, max: 3600, optional: true },
           couponCode: { type: "string", max: 40, optional: true, nullable: true },
+          requestKey: requestKeyParam,
         },
         handler: (ctx: Context<DayParams & Omit<Extract<DayCommand, { type: "book" }>, "type">>) => {
-          const { dayKey, ...command } = ctx.params;
-          return decide(dayKey, { type: "book", ...command });
+          const { dayKey: _day, requestKey: _key, ...command } = ctx.params;
+          return decide(ctx, { type: "book", ...command }, command.accountId);
         },
       },
 
       confirm: {
         ...sharded,
-        params: { dayKey: dayKeyParam, appointmentId: "string" },
+        params: { dayKey: dayKeyParam, appointmentId: "string", requestKey: requestKeyParam },
         handler: (ctx: Context<DayParams & { appointmentId: string }>) =>
-          decide(ctx.params.dayKey, { type: "confirm", appointmentId: ctx.params.appointmentId }),
+          decide(ctx, { type: "confirm", appointmentId: ctx.params.appointmentId }, null),
       },
 
       cancel: byCaller("cancel"),
@@ -138,17 +175,17 @@ export function dayService(app: App): ServiceSchema {
         ...sharded,
         params: { dayKey: dayKeyParam },
         async handler(ctx: Context<DayParams>) {
-          const outcome = await decide(ctx.params.dayKey, { type: "expire" });
+          const outcome = await decide(ctx, { type: "expire" }, null);
           return { expired: outcome.events.length };
         },
       },
 
-      /** A reception command for the day's queue (see services/queue/queue-commands.ts). */
+      /** A reception command for the day's queue (see reception/queue-commands.ts); an unknown one is a 422. */
       queue: {
         ...sharded,
-        params: { dayKey: dayKeyParam, command: { type: "object" } },
-        handler: (ctx: Context<DayParams & { command: QueueCommand }>) =>
-          decide(ctx.params.dayKey, ctx.params.command),
+        params: { dayKey: dayKeyParam, command: QUEUE_COMMAND_PARAMS, requestKey: requestKeyParam },
+        handler: (ctx: Context<DayParams & { command: Extract<DayCommand, { caller: Caller }> }>) =>
+          decide(ctx, ctx.params.command, ctx.params.command.caller.accountId),
       },
 
       /** The day's board, with every waiting ticket's place (ticket ids included: for trusted callers only). */
@@ -159,7 +196,7 @@ export function dayService(app: App): ServiceSchema {
       },
 
       /** One ticket as it stands, with its place if waiting. */
-      ticket: {
+      place: {
         ...sharded,
         params: { dayKey: dayKeyParam, ticketId: "string" },
         handler: (ctx: Context<DayParams & { ticketId: string }>) =>
@@ -171,10 +208,73 @@ export function dayService(app: App): ServiceSchema {
           }),
       },
 
-      /** How many day actors this node holds (for tests, the REPL and metrics). */
+      /** One stored appointment (what the actors committed). */
+      appointment: {
+        idempotent: true,
+        params: { id: "string" },
+        async handler(ctx: Context<{ id: string }>) {
+          const a = await repository.appointment(ctx.params.id);
+          if (!a) throw notFound("Appointment", ctx.params.id);
+          return a;
+        },
+      },
+
+      /** A page of an account's appointments, latest first. */
+      accountAppointments: {
+        idempotent: true,
+        params: { accountId: idParam, ...pageParams },
+        handler(ctx: Context<{ accountId: number; page: number; size: number }>) {
+          const { limit, offset } = pageWindow(ctx.params);
+          return repository.appointments({ accountId: ctx.params.accountId }, limit, offset);
+        },
+      },
+
+      /** A page of a hospital-day's appointments. */
+      dayAppointments: {
+        idempotent: true,
+        params: { hospitalId: idParam, date: dateParam, ...pageParams },
+        handler(ctx: Context<{ hospitalId: number; date: string; page: number; size: number }>) {
+          const { hospitalId, date } = ctx.params;
+          const { limit, offset } = pageWindow(ctx.params);
+          return repository.appointments({ hospitalId, date }, limit, offset);
+        },
+      },
+
+      /** One stored ticket. */
+      ticket: {
+        idempotent: true,
+        params: { ticketId: "string" },
+        async handler(ctx: Context<{ ticketId: string }>) {
+          const t = await repository.ticket(ctx.params.ticketId);
+          if (!t) throw notFound("Ticket", ctx.params.ticketId);
+          return t;
+        },
+      },
+
+      /** A hospital-day's tickets in number order. */
+      tickets: {
+        idempotent: true,
+        params: { hospitalId: idParam, date: dateParam },
+        handler: (ctx: Context<{ hospitalId: number; date: string }>) =>
+          repository.dayTickets(ctx.params.hospitalId, ctx.params.date),
+      },
+
+      /** Patients with strikes on a hospital-day. */
+      strikes: {
+        idempotent: true,
+        params: { hospitalId: idParam, date: dateParam },
+        handler: (ctx: Context<{ hospitalId: number; date: string }>) =>
+          repository.strikes(ctx.params.hospitalId, ctx.params.date),
+      },
+
+      /** This node's day actors (for tests, the REPL and metrics). */
       stats: {
         visibility: "public",
-        handler: () => ({ actors: registry.size }),
+        idempotent: true,
+        handler: () => ({
+          actors: registry.size,
+          mailboxDepth: Math.max(0, ...registry.list().map((a) => a.depth)),
+        }),
       },
     },
 
@@ -183,7 +283,11 @@ export function dayService(app: App): ServiceSchema {
       "schedules.calendar.changed"(ctx: Context<{ hospitalId: number }>) {
         registry.retireWhere((actor) => actor.hospitalId === ctx.params.hospitalId);
       },
-      /** Nodes came or went: days this node no longer owns are let go before a stale copy can answer. */
+      /**
+       * Nodes came or went: days this node no longer owns are let go at once,
+       * their waiting callers told to retry (they reach the new owner), so a
+       * stale copy never answers once membership has settled.
+       */
       "$services.changed"(this: { broker: Context["broker"] }) {
         const nodes = this.broker.registry
           .getServiceList({ onlyAvailable: true })
@@ -192,19 +296,20 @@ export function dayService(app: App): ServiceSchema {
           .filter((id): id is string => typeof id === "string");
         if (nodes.length === 0) return;
         const self = this.broker.nodeID;
-        registry.retireWhere((actor) => !actor.busy && rendezvousOwner(actor.dayKey, nodes) !== self);
+        registry.retireWhere((actor) => rendezvousOwner(actor.dayKey, nodes) !== self);
       },
     },
 
     created(this: { broker: Context["broker"] }) {
-      relay = new InProcessRelay(this.broker, app.sequelize, now);
+      relay = new InProcessRelay(this.broker, app.sequelize, clock.now);
       registry = new ActorRegistry(
         {
           store: new DayStore(app),
           relay,
-          now,
-          newId: () => uuidv7(now()),
+          clock,
+          newId: () => uuidv7(clock.now()),
           maxBatch: app.config.booking.actorMaxBatch,
+          maxActiveAppointments: app.config.booking.maxActiveAppointments,
         },
         { idleMs: app.config.booking.actorIdleMs, maxActors: app.config.booking.actorMaxDays },
       );
@@ -227,13 +332,11 @@ export function dayService(app: App): ServiceSchema {
     },
   };
 
-  /** Work a crashed or idle node left behind: lapsed holds of days no actor holds, undispatched events. */
+  /** Work a crashed or idle node left behind: lapsed holds of days no actor holds, undispatched events, old answers. */
   async function sweepStaleWork(call: (action: string, params: object) => Promise<unknown>): Promise<void> {
-    const days = await app.sequelize.query<{ hospital_id: number; date: string }>(
-      "SELECT DISTINCT hospital_id, date FROM appointments WHERE status = 'pending' AND hold_expires_at <= ? LIMIT 100",
-      { replacements: [now()], type: QueryTypes.SELECT },
-    );
-    for (const d of days) await call("day.expireHolds", { dayKey: dayKeyOf(d.hospital_id, d.date) });
+    for (const d of await repository.lapsedHoldDays(clock.now()))
+      await call("day.expireHolds", { dayKey: dayKeyOf(d.hospital_id, d.date) });
     await relay.sweep(SWEEP_MS * 3);
+    await repository.pruneAnswers(clock.now() - ANSWER_RETENTION_MS);
   }
 }

@@ -40,6 +40,7 @@ export function hospitalsService(app: App): ServiceSchema {
     mixins: [dbMixin(app.sequelize, Hospital)],
     actions: {
       list: {
+        idempotent: true,
         params: {
           q: { type: "string", trim: true, min: 1, max: 60, optional: true },
           department: { type: "string", trim: true, min: 1, max: 40, optional: true },
@@ -101,8 +102,26 @@ export function hospitalsService(app: App): ServiceSchema {
         },
       },
 
+      /** moleculer-db's own reads, for internal callers: safe to re-send after a timeout. */
+      get: { idempotent: true },
+      find: { idempotent: true },
+      count: { idempotent: true },
+
+      /** The hospital's time zone, for services that work out its local "today". */
+      timeZone: {
+        visibility: "public",
+        idempotent: true,
+        params: { hospitalId: idParam },
+        async handler(ctx: Context<{ hospitalId: number }>) {
+          const hospital = await Hospital.findByPk(ctx.params.hospitalId, { attributes: ["id", "timeZone"] });
+          if (!hospital) throw notFound("Hospital", ctx.params.hospitalId);
+          return { timeZone: hospital.timeZone };
+        },
+      },
+
       /** A hospital with its doctors (moleculer-db's own `get` stays for internal callers). */
       detail: {
+        idempotent: true,
         params: { hospitalId: idParam },
         async handler(ctx: Context<{ hospitalId: number }>) {
           const hospital = await Hospital.findByPk(ctx.params.hospitalId);

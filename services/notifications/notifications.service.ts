@@ -1,5 +1,5 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { QueryTypes, UniqueConstraintError } from "sequelize";
+import { UniqueConstraintError } from "sequelize";
 import type { App } from "../../platform/app";
 import type { BookingEvent } from "../outbox/outbox-relay";
 import type { Board } from "../day/reception/board";
@@ -28,14 +28,10 @@ export function notificationsService(app: App): ServiceSchema {
     }
   }
 
-  async function deliver(notice: Omit<Notice, "accountId" | "phone">): Promise<void> {
+  async function deliver(ctx: Context, notice: Omit<Notice, "phone">): Promise<void> {
     if (!(await claim(notice.ticketId, notice.kind))) return;
-    const [who] = await app.sequelize.query<{ account_id: number; phone: string }>(
-      "SELECT t.account_id, u.phone FROM tickets t JOIN users u ON u.id = t.account_id WHERE t.id = ?",
-      { replacements: [notice.ticketId], type: QueryTypes.SELECT },
-    );
-    const full: Notice = { ...notice, accountId: Number(who?.account_id ?? 0), phone: who?.phone ?? "" };
-    const results = await Promise.allSettled(channels.map((c) => c.send(full)));
+    const { phone } = await ctx.call<{ phone: string }, object>("accounts.contact", { id: notice.accountId });
+    const results = await Promise.allSettled(channels.map((c) => c.send({ ...notice, phone })));
     if (results.every((r) => r.status === "rejected")) {
       await app.sequelize
         .getQueryInterface()
@@ -49,9 +45,10 @@ export function notificationsService(app: App): ServiceSchema {
       async "queue.board.updated"(ctx: Context<BookingEvent>) {
         const board = ctx.params.payload as Board;
         for (const w of board.waiting.filter((t) => t.position <= board.notifyPosition)) {
-          await deliver({
+          await deliver(ctx, {
             kind: "near_turn",
             ticketId: w.ticketId,
+            accountId: w.accountId,
             hospitalId: board.hospitalId,
             number: w.number,
             position: w.position,
@@ -61,7 +58,13 @@ export function notificationsService(app: App): ServiceSchema {
       },
       async "queue.ticket.called"(ctx: Context<BookingEvent>) {
         const t = ctx.params.payload as Ticket;
-        await deliver({ kind: "called", ticketId: t.id, hospitalId: t.hospitalId, number: t.number });
+        await deliver(ctx, {
+          kind: "called",
+          ticketId: t.id,
+          accountId: t.accountId,
+          hospitalId: t.hospitalId,
+          number: t.number,
+        });
       },
     },
     created(this: { logger: Context["broker"]["logger"] }) {

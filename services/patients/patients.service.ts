@@ -2,9 +2,9 @@ import type { Context, ServiceSchema } from "moleculer";
 import type { App } from "../../platform/app";
 import type { AuthMeta } from "../../platform/auth";
 import { requireUser } from "../../platform/auth";
-import { badInput, unprocessable } from "../../platform/errors";
+import { badInput, notFound, unprocessable } from "../../platform/errors";
 import type { PatientModel, Relation } from "../../platform/db/models";
-import { dateParam, setStatus } from "../../platform/params";
+import { dateParam, idParam, optionalIdParam, setStatus } from "../../platform/params";
 
 /** Most family members one account may book for; generous for a family, small enough to stop abuse. */
 const MAX_FAMILY = 10;
@@ -22,10 +22,44 @@ export function patientsService(app: App): ServiceSchema {
     name: "patients",
     actions: {
       listMine: {
+        idempotent: true,
         async handler(ctx: Context<unknown, AuthMeta>) {
           const user = requireUser(ctx);
           const rows = await Patient.findAll({ where: { accountId: user.id }, order: [["id", "ASC"]] });
           return { items: rows.map(view), total: rows.length };
+        },
+      },
+
+      /** The patient an account books for: itself by default, or one of its family members. */
+      ofAccount: {
+        visibility: "public",
+        idempotent: true,
+        params: { accountId: idParam, patientId: optionalIdParam },
+        async handler(ctx: Context<{ accountId: number; patientId?: number }>) {
+          const { accountId, patientId } = ctx.params;
+          const where = patientId ? { accountId, id: patientId } : { accountId, relation: "self" as const };
+          const patient = await Patient.findOne({ where, attributes: ["id"] });
+          if (!patient) {
+            throw patientId
+              ? notFound("Patient", patientId)
+              : unprocessable("NO_PATIENT", "This account has no patient profile.");
+          }
+          return { id: patient.id };
+        },
+      },
+
+      /** A walk-in or phone patient registered at the desk, kept under the registering staff account. */
+      registerWalkIn: {
+        visibility: "public",
+        params: {
+          accountId: idParam,
+          name: { type: "string", trim: true, min: 1, max: 60 },
+          birthDate: dateParam,
+        },
+        async handler(ctx: Context<{ accountId: number; name: string; birthDate: string }>) {
+          const { accountId, name, birthDate } = ctx.params;
+          const patient = await Patient.create({ accountId, name, birthDate, relation: "other" });
+          return { id: patient.id };
         },
       },
 

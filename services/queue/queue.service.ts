@@ -1,9 +1,7 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { QueryTypes } from "sequelize";
 import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
-import { notFound } from "../../platform/errors";
 import { dateParam, idParam, optionalIdParam, setStatus } from "../../platform/params";
 import { localMoment } from "../../platform/time";
 import type { Outcome } from "../day/decisions/day-commands";
@@ -12,8 +10,6 @@ import type { Board } from "../day/reception/board";
 import type { QueueCommand } from "../day/reception/queue-commands";
 import type { Ticket } from "../day/reception/queue-state";
 import type { Place } from "../day/reception/queue-timeline";
-import type { TicketRowRaw } from "../day/store/ticket-row";
-import { ticketFromRow } from "../day/store/ticket-row";
 import { dayKeyOf } from "../day/day-key";
 
 const callerOf = (user: AuthUser): Caller => ({
@@ -43,29 +39,20 @@ function ticketView(t: Ticket, place: Place | null | undefined) {
  * asking, and hands the decision to the day (`day.queue`).
  */
 export function queueService(app: App): ServiceSchema {
-  const { Hospital, Patient } = app.models;
   const zones = new Map<number, string>();
 
   /** The hospital's local date now (time zones rarely change, so they are remembered). */
-  async function todayAt(hospitalId: number): Promise<string> {
+  async function todayAt(ctx: Context, hospitalId: number): Promise<string> {
     let zone = zones.get(hospitalId);
     if (!zone) {
-      const hospital = await Hospital.findByPk(hospitalId, { attributes: ["id", "timeZone"] });
-      if (!hospital) throw notFound("Hospital", hospitalId);
-      zone = hospital.timeZone;
+      zone = (await ctx.call<{ timeZone: string }, object>("hospitals.timeZone", { hospitalId })).timeZone;
       zones.set(hospitalId, zone);
     }
     return localMoment(app.now(), zone).date;
   }
 
-  async function storedTicket(ticketId: string): Promise<Ticket> {
-    const rows = await app.sequelize.query<TicketRowRaw>("SELECT * FROM tickets WHERE id = ?", {
-      replacements: [ticketId],
-      type: QueryTypes.SELECT,
-    });
-    if (rows.length === 0) throw notFound("Ticket", ticketId);
-    return ticketFromRow(rows[0]);
-  }
+  const storedTicket = (ctx: Context, ticketId: string) =>
+    ctx.call<Ticket, object>("day.ticket", { ticketId });
 
   const command = (ctx: Context, hospitalId: number, date: string, cmd: QueueCommand) =>
     ctx.call<Outcome, object>("day.queue", { dayKey: dayKeyOf(hospitalId, date), command: cmd });
@@ -74,14 +61,14 @@ export function queueService(app: App): ServiceSchema {
     params: ticketIdParam,
     async handler(ctx: Context<{ ticketId: string }, AuthMeta>) {
       const user = requireUser(ctx);
-      const t = await storedTicket(ctx.params.ticketId);
+      const t = await storedTicket(ctx, ctx.params.ticketId);
       const outcome = await command(ctx, t.hospitalId, t.date, build(t, callerOf(user)));
       return ticketView(outcome.ticket ?? t, null);
     },
   });
 
   async function place(ctx: Context, t: Ticket) {
-    return ctx.call<{ ticket: Ticket; place: Place | null }, object>("day.ticket", {
+    return ctx.call<{ ticket: Ticket; place: Place | null }, object>("day.place", {
       dayKey: dayKeyOf(t.hospitalId, t.date),
       ticketId: t.id,
     });
@@ -96,7 +83,7 @@ export function queueService(app: App): ServiceSchema {
     channel: "app" | "desk",
     doctorId: number | undefined,
   ) {
-    const date = await todayAt(hospitalId);
+    const date = await todayAt(ctx, hospitalId);
     const outcome = await command(ctx, hospitalId, date, {
       type: "takeTicket",
       patientId,
@@ -119,11 +106,10 @@ export function queueService(app: App): ServiceSchema {
         async handler(ctx: Context<{ hospitalId: number; doctorId?: number; patientId?: number }, AuthMeta>) {
           const user = requireUser(ctx);
           const { hospitalId, doctorId } = ctx.params;
-          const where = ctx.params.patientId
-            ? { accountId: user.id, id: ctx.params.patientId }
-            : { accountId: user.id, relation: "self" as const };
-          const patient = await Patient.findOne({ where, attributes: ["id"] });
-          if (!patient) throw notFound("Patient", ctx.params.patientId ?? "self");
+          const patient = await ctx.call<{ id: number }, object>("patients.ofAccount", {
+            accountId: user.id,
+            patientId: ctx.params.patientId,
+          });
           return takeTicket(ctx, user, hospitalId, patient.id, "app", doctorId);
         },
       },
@@ -143,7 +129,11 @@ export function queueService(app: App): ServiceSchema {
           assertHospitalStaff(user, ctx.params.hospitalId);
           const { hospitalId, doctorId, name, birthDate } = ctx.params;
           // A walk-in may have no account: the desk keeps the patient under the registering staff account.
-          const patient = await Patient.create({ accountId: user.id, name, birthDate, relation: "other" });
+          const patient = await ctx.call<{ id: number }, object>("patients.registerWalkIn", {
+            accountId: user.id,
+            name,
+            birthDate,
+          });
           return takeTicket(ctx, user, hospitalId, patient.id, "desk", doctorId);
         },
       },
@@ -152,7 +142,7 @@ export function queueService(app: App): ServiceSchema {
       get: {
         params: ticketIdParam,
         async handler(ctx: Context<{ ticketId: string }>) {
-          const stored = await storedTicket(ctx.params.ticketId);
+          const stored = await storedTicket(ctx, ctx.params.ticketId);
           const live = await place(ctx, stored);
           return ticketView(live.ticket, live.place);
         },
@@ -163,16 +153,16 @@ export function queueService(app: App): ServiceSchema {
         params: { hospitalId: idParam },
         async handler(ctx: Context<{ hospitalId: number }, AuthMeta>) {
           assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
-          const date = await todayAt(ctx.params.hospitalId);
-          const rows = await app.sequelize.query<TicketRowRaw>(
-            "SELECT * FROM tickets WHERE hospital_id = ? AND date = ? ORDER BY number",
-            { replacements: [ctx.params.hospitalId, date], type: QueryTypes.SELECT },
-          );
+          const date = await todayAt(ctx, ctx.params.hospitalId);
+          const tickets = await ctx.call<Ticket[], object>("day.tickets", {
+            hospitalId: ctx.params.hospitalId,
+            date,
+          });
           const board = await ctx.call<Board, object>("day.board", {
             dayKey: dayKeyOf(ctx.params.hospitalId, date),
           });
           const placeOf = new Map(board.waiting.map((w) => [w.ticketId, w]));
-          const items = rows.map((r) => ticketView(ticketFromRow(r), placeOf.get(r.id)));
+          const items = tickets.map((t) => ticketView(t, placeOf.get(t.id)));
           return { items, total: items.length };
         },
       },
@@ -181,7 +171,7 @@ export function queueService(app: App): ServiceSchema {
       board: {
         params: { hospitalId: idParam },
         async handler(ctx: Context<{ hospitalId: number }>) {
-          const date = await todayAt(ctx.params.hospitalId);
+          const date = await todayAt(ctx, ctx.params.hospitalId);
           return publicBoard(
             await ctx.call<Board, object>("day.board", { dayKey: dayKeyOf(ctx.params.hospitalId, date) }),
           );
@@ -192,7 +182,7 @@ export function queueService(app: App): ServiceSchema {
         params: { hospitalId: idParam, doctorId: optionalIdParam },
         async handler(ctx: Context<{ hospitalId: number; doctorId?: number }, AuthMeta>) {
           const user = requireUser(ctx);
-          const date = await todayAt(ctx.params.hospitalId);
+          const date = await todayAt(ctx, ctx.params.hospitalId);
           const outcome = await command(ctx, ctx.params.hospitalId, date, {
             type: "callNext",
             doctorId: ctx.params.doctorId ?? null,
@@ -212,12 +202,11 @@ export function queueService(app: App): ServiceSchema {
         params: { hospitalId: idParam },
         async handler(ctx: Context<{ hospitalId: number }, AuthMeta>) {
           assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
-          const date = await todayAt(ctx.params.hospitalId);
-          const rows = await app.sequelize.query<{ patient_id: number; strikes: number | string }>(
-            "SELECT patient_id, COUNT(*) AS strikes FROM tickets WHERE hospital_id = ? AND date = ? AND strike = ? GROUP BY patient_id",
-            { replacements: [ctx.params.hospitalId, date, true], type: QueryTypes.SELECT },
-          );
-          const items = rows.map((r) => ({ patientId: Number(r.patient_id), strikes: Number(r.strikes) }));
+          const date = await todayAt(ctx, ctx.params.hospitalId);
+          const items = await ctx.call<{ patientId: number; strikes: number }[], object>("day.strikes", {
+            hospitalId: ctx.params.hospitalId,
+            date,
+          });
           return { items, total: items.length };
         },
       },
@@ -227,7 +216,7 @@ export function queueService(app: App): ServiceSchema {
         params: { hospitalId: idParam, patientId: idParam },
         async handler(ctx: Context<{ hospitalId: number; patientId: number }, AuthMeta>) {
           const user = requireUser(ctx);
-          const date = await todayAt(ctx.params.hospitalId);
+          const date = await todayAt(ctx, ctx.params.hospitalId);
           const outcome = await command(ctx, ctx.params.hospitalId, date, {
             type: "forgive",
             patientId: ctx.params.patientId,
@@ -242,5 +231,5 @@ export function queueService(app: App): ServiceSchema {
 
 /** The board without ticket ids, safe for a screen in the waiting room or any browser. */
 export function publicBoard(board: Board) {
-  return { ...board, waiting: board.waiting.map(({ ticketId: _id, ...rest }) => rest) };
+  return { ...board, waiting: board.waiting.map(({ ticketId: _id, accountId: _account, ...rest }) => rest) };
 }

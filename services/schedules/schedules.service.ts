@@ -4,6 +4,7 @@ import type { AuthMeta } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
 import { notFound } from "../../platform/errors";
 import { idParam, setStatus } from "../../platform/params";
+import { changeCalendar } from "../hospitals/calendar-repository";
 import { DEPARTMENTS } from "../hospitals/departments";
 import type { Session } from "../../platform/calendar";
 import type { QueueSettings } from "../day/reception/queue-state";
@@ -12,7 +13,9 @@ import { assertSessionsValid, datesParam, sessionsParam } from "../hospitals/cal
 
 /**
  * Staff keep their hospital's calendar: closed days, doctors, their weekly
- * sessions and leave. Every change is announced so the day actors reload.
+ * sessions and leave. Every change bumps the hospital's calendar version in
+ * its own transaction (day actors' commits are fenced on it) and is announced
+ * so the day actors reload at once rather than on their next commit.
  */
 export function schedulesService(app: App): ServiceSchema {
   const { Hospital, Doctor } = app.models;
@@ -41,10 +44,13 @@ export function schedulesService(app: App): ServiceSchema {
     actions: {
       /** Replaces the hospital's closed days (public holidays, its own closures). */
       setHolidays: {
+        idempotent: true,
         params: { hospitalId: idParam, holidays: datesParam },
         async handler(ctx: Context<{ hospitalId: number; holidays: string[] }, AuthMeta>) {
           const hospital = await hospitalFor(ctx);
-          await hospital.update({ holidays: [...ctx.params.holidays].sort() });
+          await changeCalendar(app.sequelize, hospital.id, (transaction) =>
+            hospital.update({ holidays: [...ctx.params.holidays].sort() }, { transaction }),
+          );
           await announce(ctx, hospital.id);
           return { hospitalId: hospital.id, holidays: hospital.holidays };
         },
@@ -52,6 +58,7 @@ export function schedulesService(app: App): ServiceSchema {
 
       /** Reception rules: desk share, notice position, no-show minutes, strike limit. */
       setQueueSettings: {
+        idempotent: true,
         params: {
           hospitalId: idParam,
           deskSharePercent: { type: "number", integer: true, min: 0, max: 90, optional: true },
@@ -64,7 +71,9 @@ export function schedulesService(app: App): ServiceSchema {
           const hospital = await hospitalFor(ctx);
           const { hospitalId: _id, ...changes } = ctx.params;
           const settings = { ...DEFAULT_QUEUE_SETTINGS, ...(hospital.queueSettings ?? {}), ...changes };
-          await hospital.update({ queueSettings: settings });
+          await changeCalendar(app.sequelize, hospital.id, (transaction) =>
+            hospital.update({ queueSettings: settings }, { transaction }),
+          );
           await announce(ctx, hospital.id);
           return settings;
         },
@@ -86,13 +95,12 @@ export function schedulesService(app: App): ServiceSchema {
           const hospital = await hospitalFor(ctx);
           assertSessionsValid(ctx.params.sessions);
           const { name, department, sessions } = ctx.params;
-          const doctor = await Doctor.create({
-            hospitalId: hospital.id,
-            name,
-            department,
-            sessions,
-            leaveDays: [],
-          });
+          const doctor = await changeCalendar(app.sequelize, hospital.id, (transaction) =>
+            Doctor.create(
+              { hospitalId: hospital.id, name, department, sessions, leaveDays: [] },
+              { transaction },
+            ),
+          );
           await announce(ctx, hospital.id);
           setStatus(ctx, 201, `/api/v1/hospitals/${hospital.id}`);
           return { id: doctor.id, name, department, sessions };
@@ -101,11 +109,14 @@ export function schedulesService(app: App): ServiceSchema {
 
       /** Replaces a doctor's weekly sessions. */
       setSessions: {
+        idempotent: true,
         params: { hospitalId: idParam, doctorId: idParam, sessions: sessionsParam },
         async handler(ctx: Context<{ hospitalId: number; doctorId: number; sessions: Session[] }, AuthMeta>) {
           const doctor = await doctorFor(ctx);
           assertSessionsValid(ctx.params.sessions);
-          await doctor.update({ sessions: ctx.params.sessions });
+          await changeCalendar(app.sequelize, doctor.hospitalId, (transaction) =>
+            doctor.update({ sessions: ctx.params.sessions }, { transaction }),
+          );
           await announce(ctx, doctor.hospitalId);
           return { doctorId: doctor.id, sessions: doctor.sessions };
         },
@@ -113,10 +124,13 @@ export function schedulesService(app: App): ServiceSchema {
 
       /** Replaces a doctor's leave days. */
       setLeave: {
+        idempotent: true,
         params: { hospitalId: idParam, doctorId: idParam, leaveDays: datesParam },
         async handler(ctx: Context<{ hospitalId: number; doctorId: number; leaveDays: string[] }, AuthMeta>) {
           const doctor = await doctorFor(ctx);
-          await doctor.update({ leaveDays: [...ctx.params.leaveDays].sort() });
+          await changeCalendar(app.sequelize, doctor.hospitalId, (transaction) =>
+            doctor.update({ leaveDays: [...ctx.params.leaveDays].sort() }, { transaction }),
+          );
           await announce(ctx, doctor.hospitalId);
           return { doctorId: doctor.id, leaveDays: doctor.leaveDays };
         },

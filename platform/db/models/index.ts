@@ -28,6 +28,8 @@ export interface HospitalRow {
   queueSettings?: Record<string, number> | null;
   timeZone: string;
   bookingHorizonDays: number;
+  /** Grows with every calendar change (see migration 004); day actors fence their commits on it. */
+  calendarVersion?: number;
 }
 
 export interface DoctorRow {
@@ -105,6 +107,7 @@ export function defineModels(sequelize: Sequelize): Models {
       queueSettings: { ...jsonColumn<Record<string, number> | null>("queueSettings", null), allowNull: true },
       timeZone: { type: DataTypes.STRING(64), allowNull: false },
       bookingHorizonDays: { type: DataTypes.INTEGER, allowNull: false },
+      calendarVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     },
     { ...underscored, tableName: "hospitals" },
   );

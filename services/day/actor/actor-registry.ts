@@ -2,6 +2,7 @@
  * This node's live day actors: created on first use, passivated when idle,
  * bounded in number (least recently used idle actors go first).
  */
+import type { Timer } from "../../../platform/clock";
 import type { ActorDeps } from "./day-actor";
 import { DayActor } from "./day-actor";
 import { dayKeyOf } from "../day-key";
@@ -13,7 +14,7 @@ export interface RegistryOptions {
 
 export class ActorRegistry {
   private readonly actors = new Map<string, DayActor>();
-  private sweeper: NodeJS.Timeout | null = null;
+  private sweeper: Timer | null = null;
 
   constructor(
     private readonly deps: ActorDeps,
@@ -37,27 +38,38 @@ export class ActorRegistry {
     return actor;
   }
 
-  /** Retires actors for which `predicate` holds (moved to another node, calendar changed). */
+  /** The live actors (for stats and the admin's view). */
+  list(): DayActor[] {
+    return [...this.actors.values()];
+  }
+
+  /** Retires actors for which `predicate` holds (moved to another node, calendar changed); their waiting callers retry. */
   retireWhere(predicate: (actor: DayActor) => boolean): number {
     const doomed = [...this.actors.values()].filter(predicate);
     for (const actor of doomed) actor.retire();
     return doomed.length;
   }
 
+  /** Passivates idle actors every half idle period, on the actors' clock. */
   start(): void {
-    this.sweeper = setInterval(() => this.passivateIdle(), Math.max(1000, this.options.idleMs / 2));
-    this.sweeper.unref();
+    const every = Math.max(1000, this.options.idleMs / 2);
+    const tick = () => {
+      this.passivateIdle();
+      this.sweeper = this.deps.clock.after(every, tick);
+    };
+    this.sweeper = this.deps.clock.after(every, tick);
   }
 
   /** Stops taking work and waits for every mailbox to drain. */
   async stop(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper?.cancel();
+    this.sweeper = null;
     await Promise.all([...this.actors.values()].map((a) => a.idle()));
     for (const actor of [...this.actors.values()]) actor.retire();
   }
 
   passivateIdle(): number {
-    const cutoff = this.deps.now() - this.options.idleMs;
+    const cutoff = this.deps.clock.now() - this.options.idleMs;
     return this.retireWhere((a) => !a.busy && a.lastUsed <= cutoff);
   }
 

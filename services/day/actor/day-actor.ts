@@ -1,39 +1,61 @@
 /**
  * One hospital-day's actor: a mailbox drained in turns. Each turn applies
  * every waiting command to the in-memory day, writes the result in one
- * transaction (group commit), and only then answers. A failed commit throws
- * the in-memory day away; the next turn reloads it from the database.
+ * transaction (group commit), and only then answers. A command whose caller's
+ * deadline has passed is dropped unapplied; a keyed command already answered
+ * gets its first answer again. A failed commit throws the in-memory day away;
+ * when the failure means "your view was stale" the turn runs once more on a
+ * fresh load, otherwise its callers get a retryable error.
  */
+import type { Clock, Timer } from "../../../platform/clock";
 import { RetryableError } from "../../../platform/errors";
+import { localMoment } from "../../../platform/time";
 import type { OutboxRelay } from "../../outbox/outbox-relay";
 import type { DayCommand, DayEvent, Outcome } from "../decisions/day-commands";
 import { applyCommand } from "../decisions/day-commands";
-import { DecisionError } from "../decisions/decision";
-import { boardOf } from "../reception/board";
-import { nextCalledDeadline } from "../reception/queue-commands";
 import type { DayState } from "../decisions/day-state";
 import { buildDayState } from "../decisions/day-state";
-import type { DayStore } from "../store/day-store";
-import { FencedError } from "../store/day-store";
+import { DecisionError } from "../decisions/decision";
+import type { Answer, RecordedAnswer, RequestKey } from "../decisions/request-key";
+import { keyId, priorAnswer } from "../decisions/request-key";
 import { dayKeyOf } from "../day-key";
+import { boardOf } from "../reception/board";
+import { nextCalledDeadline } from "../reception/queue-commands";
+import { CalendarChangedError, CapExceededError, FencedError, StaleLoadError } from "../store/commit-errors";
+import type { DayStore, Fence } from "../store/day-store";
 
 export interface ActorDeps {
   store: DayStore;
   relay: OutboxRelay;
-  now: () => number;
+  clock: Clock;
   newId: () => string;
   /** Most commands one turn takes from the mailbox. */
   maxBatch: number;
+  /** Most upcoming appointments one patient may hold, across all days. */
+  maxActiveAppointments: number;
 }
 
-type Job =
-  | { kind: "command"; command: DayCommand; resolve(o: Outcome): void; reject(e: unknown): void }
-  | {
-      kind: "read";
-      read(state: DayState, now: number): unknown;
-      resolve(v: unknown): void;
-      reject(e: unknown): void;
-    };
+/** How a command is sent: when its caller stops waiting, and the key that makes a retry safe. */
+export interface SendOptions {
+  deadline?: number;
+  key?: RequestKey | null;
+}
+
+type CommandJob = {
+  kind: "command";
+  command: DayCommand;
+  deadline: number;
+  key: RequestKey | null;
+  resolve(o: Outcome): void;
+  reject(e: unknown): void;
+};
+type ReadJob = {
+  kind: "read";
+  read(state: DayState, now: number): unknown;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+};
+type Job = CommandJob | ReadJob;
 
 /** The day is unknown (no such hospital): answered to every caller. */
 export class UnknownDayError extends DecisionError {
@@ -42,14 +64,30 @@ export class UnknownDayError extends DecisionError {
   }
 }
 
+/** The caller stopped waiting before the command's turn: it was not applied. */
+export class DeadlineExceededError extends RetryableError {
+  constructor() {
+    super(
+      "DEADLINE_EXCEEDED",
+      "The request's deadline passed before the day could take it; it was not applied.",
+    );
+  }
+}
+
+/** Commit failures after which the same commands may run again on a fresh load. */
+const RERUNNABLE = [StaleLoadError, CalendarChangedError, CapExceededError];
+
 export class DayActor {
-  private readonly mailbox: Job[] = [];
+  private mailbox: Job[] = [];
   private draining: Promise<void> | null = null;
   private state: DayState | null = null;
-  private epoch = 0;
-  /** Appointment ids that exist as rows; the others are inserts. */
+  private calendarVersion = 0;
+  private fence: Fence = { epoch: null, commitsSeen: null };
+  /** Answers given to keyed requests, by `keyId`; rebuilt with the state. */
+  private answers = new Map<string, RecordedAnswer>();
+  /** Appointment and ticket ids that exist as rows; the others are inserts. */
   private readonly persisted = new Set<string>();
-  private deadlineTimer: NodeJS.Timeout | null = null;
+  private deadlineTimer: Timer | null = null;
   lastUsed: number;
   /** Set once fenced out or retired: the registry forgets this actor and a new one takes the day. */
   retired = false;
@@ -60,7 +98,7 @@ export class DayActor {
     private readonly deps: ActorDeps,
     private readonly onRetire: (actor: DayActor) => void,
   ) {
-    this.lastUsed = deps.now();
+    this.lastUsed = deps.clock.now();
   }
 
   get dayKey(): string {
@@ -71,15 +109,27 @@ export class DayActor {
     return this.draining !== null || this.mailbox.length > 0;
   }
 
-  send(command: DayCommand): Promise<Outcome> {
-    return new Promise((resolve, reject) => this.enqueue({ kind: "command", command, resolve, reject }));
+  /** Commands waiting for their turn. */
+  get depth(): number {
+    return this.mailbox.length;
+  }
+
+  send(command: DayCommand, options: SendOptions = {}): Promise<Outcome> {
+    return new Promise((resolve, reject) =>
+      this.enqueue({
+        kind: "command",
+        command,
+        deadline: options.deadline ?? Infinity,
+        key: options.key ?? null,
+        resolve,
+        reject,
+      }),
+    );
   }
 
   /** A read of committed state, answered in mailbox order. */
   read<T>(read: (state: DayState, now: number) => T): Promise<T> {
-    return new Promise<T>((resolve, reject) =>
-      this.enqueue({ kind: "read", read, resolve: resolve, reject }),
-    );
+    return new Promise<T>((resolve, reject) => this.enqueue({ kind: "read", read, resolve, reject }));
   }
 
   /** Waits for the mailbox to empty (graceful stop). */
@@ -87,15 +137,17 @@ export class DayActor {
     while (this.draining) await this.draining;
   }
 
+  /** Stops serving the day: the turn under way finishes, waiting callers are told to retry elsewhere. */
   retire(): void {
     if (this.retired) return;
     this.retired = true;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer?.cancel();
+    for (const job of this.mailbox.splice(0)) job.reject(new FencedError(this.dayKey));
     this.onRetire(this);
   }
 
   private enqueue(job: Job): void {
-    this.lastUsed = this.deps.now();
+    this.lastUsed = this.deps.clock.now();
     if (this.retired) {
       job.reject(new FencedError(this.dayKey));
       return;
@@ -105,13 +157,10 @@ export class DayActor {
   }
 
   private async drain(): Promise<void> {
-    while (this.mailbox.length > 0) {
-      const batch = this.mailbox.splice(0, this.deps.maxBatch);
-      await this.turn(batch);
-    }
+    while (this.mailbox.length > 0) await this.turn(this.mailbox.splice(0, this.deps.maxBatch));
   }
 
-  private async turn(batch: Job[]): Promise<void> {
+  private async turn(batch: Job[], rerun = false, overCap = new Set<number>()): Promise<void> {
     let state: DayState;
     try {
       state = await this.loaded();
@@ -119,36 +168,55 @@ export class DayActor {
       for (const job of batch) job.reject(err);
       return;
     }
-    const now = this.deps.now();
+    const now = this.deps.clock.now();
+    const live = batch.filter((job) => job.kind === "read" || job.deadline > now);
+    for (const job of batch) if (!live.includes(job)) job.reject(new DeadlineExceededError());
+
     const answers: (() => void)[] = [];
     const events: DayEvent[] = [];
-    for (const job of batch) {
-      try {
-        if (job.kind === "read") {
+    const recorded: RecordedAnswer[] = [];
+    const seated = new Set<number>();
+    for (const job of live) {
+      if (job.kind === "read") {
+        try {
           const value = job.read(state, now);
           answers.push(() => job.resolve(value));
-        } else {
-          const outcome = applyCommand(state, job.command, now, this.deps.newId);
-          events.push(...outcome.events);
-          const answer = outcome.appointment
-            ? { ...outcome, appointment: { ...outcome.appointment } }
-            : outcome;
-          answers.push(() => job.resolve(answer));
+        } catch (err) {
+          answers.push(() => job.reject(err));
         }
-      } catch (err) {
-        answers.push(() => job.reject(err));
+        continue;
       }
+      const prior = job.key ? priorAnswer(this.answers, job.key) : null;
+      if (prior === "reused") {
+        answers.push(() => job.reject(reusedKey()));
+        continue;
+      }
+      if (prior) {
+        answers.push(() => replay(job, prior));
+        continue;
+      }
+      const decided = this.decide(state, job.command, now, overCap, events, seated);
+      if (job.key && decided.answer) {
+        const entry: RecordedAnswer = { ...job.key, answer: decided.answer };
+        this.answers.set(keyId(entry), entry);
+        recorded.push(entry);
+      }
+      answers.push(() => decided.deliver(job));
     }
-    if (events.length > 0) {
+    if (events.length > 0 || recorded.length > 0) {
       try {
-        await this.commit(state, events, now);
+        await this.commit(state, events, recorded, [...seated], now);
       } catch (err) {
         this.forget(err);
+        if (!rerun && RERUNNABLE.some((kind) => err instanceof kind)) {
+          const over = err instanceof CapExceededError ? err.patientIds : [];
+          return this.turn(live, true, new Set([...overCap, ...over]));
+        }
         const retryable =
           err instanceof RetryableError
             ? err
-            : new RetryableError("COMMIT_FAILED", "The booking could not be saved; retry.");
-        for (const job of batch) job.reject(retryable);
+            : new RetryableError("COMMIT_FAILED", "The change could not be saved; retry.");
+        for (const job of live) job.reject(retryable);
         return;
       }
     }
@@ -157,14 +225,46 @@ export class DayActor {
       this.scheduleDeadline();
   }
 
+  /** Applies one command; a refusal is an answer too (recorded for its key), a fault is not. */
+  private decide(
+    state: DayState,
+    command: DayCommand,
+    now: number,
+    overCap: Set<number>,
+    events: DayEvent[],
+    seated: Set<number>,
+  ): { answer: Answer | null; deliver(job: CommandJob): void } {
+    try {
+      if (command.type === "book" && overCap.has(command.patientId))
+        throw capReached(this.deps.maxActiveAppointments);
+      const outcome = applyCommand(state, command, now, this.deps.newId);
+      events.push(...outcome.events);
+      if (command.type === "book" && outcome.appointment) seated.add(command.patientId);
+      const answered = { ...outcome, ...snapshot(outcome) };
+      return { answer: { ok: true, outcome: snapshot(outcome) }, deliver: (job) => job.resolve(answered) };
+    } catch (err) {
+      const answer: Answer | null =
+        err instanceof DecisionError
+          ? {
+              ok: false,
+              error: { status: err.status, code: err.code, message: err.message, details: err.details },
+            }
+          : null;
+      return { answer, deliver: (job) => job.reject(err) };
+    }
+  }
+
   private async loaded(): Promise<DayState> {
     if (this.state) return this.state;
-    this.epoch = await this.deps.store.activate(this.dayKey);
-    const day = await this.deps.store.load(this.hospitalId, this.date);
+    const day = await this.deps.store.load(this.hospitalId, this.date, this.dayKey);
     if (!day) {
       this.retire();
       throw new UnknownDayError(this.hospitalId);
     }
+    // Reading takes no epoch: the first commit does, and only if nothing committed since this load.
+    this.fence = { epoch: null, commitsSeen: day.commitsSeen };
+    this.calendarVersion = day.calendarVersion;
+    this.answers = new Map(day.answers.map((a) => [keyId(a), a]));
     this.persisted.clear();
     for (const a of day.appointments) this.persisted.add(a.id);
     for (const t of day.queue.tickets.values()) this.persisted.add(t.id);
@@ -180,7 +280,13 @@ export class DayActor {
     return this.state;
   }
 
-  private async commit(state: DayState, events: DayEvent[], now: number): Promise<void> {
+  private async commit(
+    state: DayState,
+    events: DayEvent[],
+    answers: RecordedAnswer[],
+    seated: number[],
+    now: number,
+  ): Promise<void> {
     const samples = new Map<number, number[]>();
     for (const e of events) {
       const doctorId = e.type === "queue.ticket.done" ? e.ticket?.calledBy : undefined;
@@ -190,15 +296,24 @@ export class DayActor {
     const board: DayEvent[] = events.some((e) => e.ticket)
       ? [{ type: "queue.board.updated", board: boardOf(state, now) }]
       : [];
-    const records = await this.deps.store.commit({
+    const { epoch, records } = await this.deps.store.commit({
       dayKey: this.dayKey,
-      epoch: this.epoch,
+      hospitalId: this.hospitalId,
+      fence: this.fence,
+      calendarVersion: this.calendarVersion,
       events: [...events, ...board],
       isNew: (id) => !this.persisted.has(id),
       samples,
+      answers,
+      cap: {
+        patientIds: seated,
+        max: this.deps.maxActiveAppointments,
+        today: localMoment(new Date(now), state.calendar.timeZone).date,
+      },
       newId: this.deps.newId,
       now,
     });
+    this.fence = { epoch, commitsSeen: null };
     for (const e of events) this.persisted.add((e.appointment ?? e.ticket)?.id ?? "");
     this.deps.relay.committed(records);
   }
@@ -220,20 +335,47 @@ export class DayActor {
       if (a.status === "pending" && a.holdExpiresAt !== null && a.holdExpiresAt < earliest)
         earliest = a.holdExpiresAt;
     }
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer?.cancel();
     this.deadlineTimer = null;
     if (earliest === Infinity) return;
-    const delay = Math.max(0, earliest - this.deps.now()) + 5;
-    this.deadlineTimer = setTimeout(
-      () => {
-        this.deadlineTimer = null;
-        this.send({ type: "expire" }).then(
-          () => this.scheduleDeadline(),
-          () => undefined,
-        );
-      },
-      Math.min(delay, 2 ** 31 - 1),
-    );
-    this.deadlineTimer.unref();
+    this.deadlineTimer = this.deps.clock.after(earliest - this.deps.clock.now() + 5, () => {
+      this.deadlineTimer = null;
+      this.send({ type: "expire" }).then(
+        () => this.scheduleDeadline(),
+        () => undefined,
+      );
+    });
   }
 }
+
+/** The first answer to a key, given again. */
+function replay(job: CommandJob, answer: Answer): void {
+  if (answer.ok) return job.resolve({ ...answer.outcome, events: [] });
+  const e = answer.error;
+  job.reject(new DecisionError(e.status, e.code, e.message, e.details));
+}
+
+/** Copies what an answer carries, so later turns changing the day in place do not change it. */
+function snapshot(outcome: Outcome): { appointment?: Outcome["appointment"]; ticket?: Outcome["ticket"] } {
+  return {
+    ...(outcome.appointment ? { appointment: { ...outcome.appointment } } : {}),
+    ...(outcome.ticket ? { ticket: { ...outcome.ticket } } : {}),
+  };
+}
+
+const reusedKey = () =>
+  new DecisionError(
+    422,
+    "IDEMPOTENCY_KEY_REUSED",
+    "This Idempotency-Key was already used for a different request.",
+  );
+
+const capReached = (cap: number) =>
+  new DecisionError(
+    422,
+    "TOO_MANY_APPOINTMENTS",
+    `A patient may hold at most ${cap} upcoming appointments.`,
+    {
+      cap,
+    },
+  );

@@ -8,6 +8,8 @@ import { places, waitingInOrder } from "./queue-timeline";
 
 export interface BoardTicket {
   ticketId: string;
+  /** Whom to notify; stripped with the ticket id before the board goes public. */
+  accountId: number;
   number: number;
   doctorId: number | null;
   position: number;
@@ -32,6 +34,7 @@ export function boardOf(state: DayState, now: number): Board {
   const placeOf = places(ctx);
   const waiting = waitingInOrder(ctx).map((t) => ({
     ticketId: t.id,
+    accountId: t.accountId,
     number: t.number,
     doctorId: t.doctorId,
     position: placeOf.get(t.id)?.position ?? 0,

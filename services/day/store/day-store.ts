@@ -1,102 +1,62 @@
 /**
- * The day actor's persistence: activation takes a new fencing epoch, load
- * reads the day, commit writes one turn's changes and events in a single
- * transaction that first proves the epoch is still ours.
+ * The day actor's persistence. `load` only reads (a read never writes a row);
+ * `commit` writes one turn — changed and new appointments and tickets, learnt
+ * service times, recorded answers to keyed requests, and outbox events — in a
+ * single transaction that first proves the activation still owns the day (the
+ * fencing epoch, taken on the first commit) and still sees the calendar it
+ * loaded, and last proves no patient holds more upcoming appointments than allowed.
  */
-import { DatabaseError, QueryTypes, UniqueConstraintError } from "sequelize";
+import { QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Sequelize, Transaction } from "sequelize";
 import type { App } from "../../../platform/app";
-import { RetryableError } from "../../../platform/errors";
-import { doctorCalendar, hospitalCalendar } from "../../hospitals/hospital-view";
 import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
-import { publicHolidays } from "../../hospitals/public-holidays";
+import { calendarStillAt, loadCalendar } from "../../hospitals/calendar-repository";
 import type { OutboxRecord } from "../../outbox/outbox-relay";
 import type { DayEvent } from "../decisions/day-commands";
-import type { QueueState, Ticket } from "../reception/queue-state";
+import type { Appointment } from "../decisions/day-state";
+import type { RecordedAnswer } from "../decisions/request-key";
+import type { QueueSettings, QueueState, Ticket } from "../reception/queue-state";
 import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
+import type { AppointmentRowRaw } from "./appointment-row";
+import { appointmentFromRow, appointmentToRow } from "./appointment-row";
+import { CalendarChangedError, CapExceededError, FencedError, StaleLoadError } from "./commit-errors";
 import type { TicketRowRaw } from "./ticket-row";
 import { ticketFromRow, ticketToRow } from "./ticket-row";
-import type { Appointment } from "../decisions/day-state";
-import { holdsSeat } from "../decisions/day-state";
 
 export interface LoadedDay {
   calendar: HospitalCalendar;
+  calendarVersion: number;
   doctors: DoctorCalendar[];
   appointments: Appointment[];
   queue: QueueState;
+  /** Commits the day had when loaded; null if it never committed (no fence row yet). */
+  commitsSeen: number | null;
+  /** Answers already given to keyed requests on this day. */
+  answers: RecordedAnswer[];
+}
+
+/** How an activation proves it owns the day: its epoch once taken, else what it saw at load. */
+export interface Fence {
+  epoch: number | null;
+  commitsSeen: number | null;
 }
 
 /** One actor turn to write: its events carry the changed appointments and tickets. */
 export interface Turn {
   dayKey: string;
-  epoch: number;
+  hospitalId: number;
+  fence: Fence;
+  calendarVersion: number;
   events: DayEvent[];
   /** Whether a row id is new (insert) rather than known (update). */
   isNew: (id: string) => boolean;
   /** Doctors whose learnt service times changed this turn. */
   samples: Map<number, number[]>;
+  answers: RecordedAnswer[];
+  /** Patients given a seat this turn: none may then hold more than `max` appointments from `today`. */
+  cap: { patientIds: number[]; max: number; today: string };
   newId: () => string;
   now: number;
-}
-
-/** Another activation of this day took over: the caller should retry, and will reach the new one. */
-export class FencedError extends RetryableError {
-  constructor(dayKey: string) {
-    super("DAY_MOVED", `Day ${dayKey} is now served by another activation; retry.`, { dayKey });
-  }
-}
-
-interface AppointmentRowRaw {
-  id: string;
-  hospital_id: number;
-  doctor_id: number;
-  date: string;
-  start: string;
-  seat: number | null;
-  patient_id: number;
-  account_id: number;
-  status: Appointment["status"];
-  hold_expires_at: number | string | null;
-  coupon_code: string | null;
-  created_at: number | string;
-  updated_at: number | string;
-}
-
-export function appointmentFromRow(r: AppointmentRowRaw): Appointment {
-  return {
-    id: r.id,
-    hospitalId: Number(r.hospital_id),
-    doctorId: Number(r.doctor_id),
-    date: r.date,
-    start: r.start,
-    seat: r.seat === null ? null : Number(r.seat),
-    patientId: Number(r.patient_id),
-    accountId: Number(r.account_id),
-    status: r.status,
-    holdExpiresAt: r.hold_expires_at === null ? null : Number(r.hold_expires_at),
-    couponCode: r.coupon_code,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
-}
-
-function appointmentToRow(a: Appointment) {
-  return {
-    id: a.id,
-    hospital_id: a.hospitalId,
-    doctor_id: a.doctorId,
-    date: a.date,
-    start: a.start,
-    seat: a.seat,
-    patient_id: a.patientId,
-    active_patient_id: holdsSeat(a) ? a.patientId : null,
-    account_id: a.accountId,
-    status: a.status,
-    hold_expires_at: a.holdExpiresAt,
-    coupon_code: a.couponCode,
-    created_at: a.createdAt,
-    updated_at: a.updatedAt,
-  };
 }
 
 /** The last version of each row among a turn's events. */
@@ -111,87 +71,54 @@ export class DayStore {
     this.sequelize = app.sequelize;
   }
 
-  /**
-   * Takes the next epoch for the day; every commit of this activation must
-   * still see it. Bump and read share a transaction, so two activations can
-   * never come away with the same epoch.
-   */
-  async activate(dayKey: string): Promise<number> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        return await this.sequelize.transaction(async (transaction) => {
-          const [, bumped] = await this.sequelize.query(
-            "UPDATE day_actors SET epoch = epoch + 1 WHERE day_key = ?",
-            {
-              replacements: [dayKey],
-              type: QueryTypes.UPDATE,
-              transaction,
-            },
-          );
-          if (Number(bumped) === 0) {
-            await this.sequelize
-              .getQueryInterface()
-              .bulkInsert("day_actors", [{ day_key: dayKey, epoch: 1, commits: 0 }], { transaction });
-            return 1;
-          }
-          const rows = await this.sequelize.query<{ epoch: number }>(
-            "SELECT epoch FROM day_actors WHERE day_key = ?",
-            {
-              replacements: [dayKey],
-              type: QueryTypes.SELECT,
-              transaction,
-            },
-          );
-          return Number(rows[0].epoch);
-        });
-      } catch (err) {
-        // Another activation created the row first: bump it instead. Two first activations of
-        // neighbouring days can also deadlock on MariaDB's gap lock (UPDATE of a missing row, then INSERT).
-        const deadlock = err instanceof DatabaseError && (err.parent as { errno?: number }).errno === 1213;
-        if (!(err instanceof UniqueConstraintError) && !deadlock) throw err;
-      }
-    }
-    throw new RetryableError("ACTIVATION_CONTENDED", `Could not activate day ${dayKey}.`);
-  }
-
-  /** The day's calendar, doctors, appointments and queue; null when the hospital does not exist. */
-  async load(hospitalId: number, date: string): Promise<LoadedDay | null> {
-    const { Hospital, Doctor } = this.app.models;
-    const hospital = await Hospital.findByPk(hospitalId);
-    if (!hospital) return null;
+  /** The day's calendar, appointments, queue and answers; null when the hospital does not exist. */
+  async load(hospitalId: number, date: string, dayKey: string): Promise<LoadedDay | null> {
+    const snapshot = await loadCalendar(this.app, hospitalId);
+    if (!snapshot) return null;
     const byDay = { replacements: [hospitalId, date], type: QueryTypes.SELECT as const };
-    const [doctors, holidays, rows, tickets, samples] = await Promise.all([
-      Doctor.findAll({ where: { hospitalId }, order: [["id", "ASC"]] }),
-      publicHolidays(this.app),
+    const byKey = { replacements: [dayKey], type: QueryTypes.SELECT as const };
+    const [rows, tickets, samples, fence, answers] = await Promise.all([
       this.sequelize.query<AppointmentRowRaw>(
         "SELECT * FROM appointments WHERE hospital_id = ? AND date = ?",
         byDay,
       ),
       this.sequelize.query<TicketRowRaw>("SELECT * FROM tickets WHERE hospital_id = ? AND date = ?", byDay),
       this.sequelize.query<{ doctor_id: number; samples: string }>(
-        "SELECT s.doctor_id, s.samples FROM service_times s JOIN doctors d ON d.id = s.doctor_id WHERE d.hospital_id = ?",
-        { replacements: [hospitalId], type: QueryTypes.SELECT },
+        `SELECT doctor_id, samples FROM service_times WHERE doctor_id IN (${snapshot.doctors.map(() => "?").join(",") || "NULL"})`,
+        { replacements: snapshot.doctors.map((d) => d.id), type: QueryTypes.SELECT },
+      ),
+      this.sequelize.query<{ commits: number | string }>(
+        "SELECT commits FROM day_actors WHERE day_key = ?",
+        byKey,
+      ),
+      this.sequelize.query<{ account_id: number; idem_key: string; request_hash: string; response: string }>(
+        "SELECT account_id, idem_key, request_hash, response FROM idempotency_keys WHERE scope = ? AND response IS NOT NULL",
+        byKey,
       ),
     ]);
-    const settings = { ...DEFAULT_QUEUE_SETTINGS, ...(hospital.queueSettings ?? {}) };
+    const settings: QueueSettings = { ...DEFAULT_QUEUE_SETTINGS, ...snapshot.queueSettings };
     return {
-      calendar: hospitalCalendar(hospital, holidays),
-      doctors: doctors.map(doctorCalendar),
+      calendar: snapshot.calendar,
+      calendarVersion: snapshot.version,
+      doctors: snapshot.doctors,
       appointments: rows.map(appointmentFromRow),
       queue: buildQueueState(
         settings,
         tickets.map(ticketFromRow),
         new Map(samples.map((r) => [Number(r.doctor_id), JSON.parse(r.samples) as number[]])),
       ),
+      commitsSeen: fence.length === 0 ? null : Number(fence[0].commits),
+      answers: answers.map((a) => ({
+        accountId: Number(a.account_id),
+        key: a.idem_key,
+        hash: a.request_hash,
+        answer: JSON.parse(a.response) as RecordedAnswer["answer"],
+      })),
     };
   }
 
-  /**
-   * Writes one turn: the fence check, changed and new appointments and tickets
-   * (changes first, so a released seat is free before it is sold again),
-   * learnt service times, and the outbox.
-   */
-  async commit(turn: Turn): Promise<OutboxRecord[]> {
+  /** Writes one turn; answers the epoch the activation holds afterwards and the outbox rows written. */
+  async commit(turn: Turn): Promise<{ epoch: number; records: OutboxRecord[] }> {
     const outbox: OutboxRecord[] = turn.events.map((e) => ({
       eventId: turn.newId(),
       dayKey: turn.dayKey,
@@ -199,53 +126,135 @@ export class DayStore {
       payload: JSON.stringify(e.appointment ?? e.ticket ?? e.board),
       createdAt: turn.now,
     }));
-    const appointments = latest(turn.events.flatMap((e) => (e.appointment ? [e.appointment] : [])));
-    const tickets = latest(turn.events.flatMap((e) => (e.ticket ? [e.ticket] : [])));
     try {
-      await this.sequelize.transaction(async (transaction) => {
-        await this.checkFence(turn.dayKey, turn.epoch, transaction);
-        const qi = this.sequelize.getQueryInterface();
-        for (const a of appointments.filter((x) => !turn.isNew(x.id)))
-          await this.updateAppointment(a, transaction);
-        for (const t of tickets.filter((x) => !turn.isNew(x.id))) await this.updateTicket(t, transaction);
-        const newAppointments = appointments.filter((x) => turn.isNew(x.id)).map(appointmentToRow);
-        const newTickets = tickets.filter((x) => turn.isNew(x.id)).map(ticketToRow);
-        if (newAppointments.length > 0) await qi.bulkInsert("appointments", newAppointments, { transaction });
-        if (newTickets.length > 0) await qi.bulkInsert("tickets", newTickets, { transaction });
-        for (const [doctorId, samples] of turn.samples) {
-          await qi.bulkDelete("service_times", { doctor_id: doctorId }, { transaction });
-          await qi.bulkInsert("service_times", [{ doctor_id: doctorId, samples: JSON.stringify(samples) }], {
-            transaction,
-          });
-        }
-        await qi.bulkInsert(
-          "outbox",
-          outbox.map((o) => ({
-            event_id: o.eventId,
-            day_key: o.dayKey,
-            type: o.type,
-            payload: o.payload,
-            created_at: o.createdAt,
-            dispatched_at: null,
-          })),
-          { transaction },
-        );
+      const epoch = await this.sequelize.transaction(async (transaction) => {
+        const held = await this.fence(turn, transaction);
+        if (!(await calendarStillAt(this.sequelize, turn.hospitalId, turn.calendarVersion, transaction)))
+          throw new CalendarChangedError(turn.dayKey);
+        await this.writeRows(turn, transaction);
+        await this.checkCap(turn, transaction);
+        await this.recordAnswers(turn, transaction);
+        if (outbox.length > 0) await this.appendOutbox(outbox, transaction);
+        return held;
       });
+      return { epoch, records: outbox };
     } catch (err) {
-      // A unique key refused us (a seat, or a patient's one live ticket): another activation wrote first.
-      if (err instanceof UniqueConstraintError) throw new FencedError(turn.dayKey);
+      // A unique key refused us (a seat, a patient's one live ticket): another activation wrote first.
+      if (err instanceof UniqueConstraintError)
+        throw turn.fence.epoch === null ? new StaleLoadError(turn.dayKey) : new FencedError(turn.dayKey);
       throw err;
     }
-    return outbox;
   }
 
-  private async checkFence(dayKey: string, epoch: number, transaction: Transaction): Promise<void> {
-    const [, matched] = await this.sequelize.query(
-      "UPDATE day_actors SET commits = commits + 1 WHERE day_key = ? AND epoch = ?",
-      { replacements: [dayKey, epoch], type: QueryTypes.UPDATE, transaction },
+  /**
+   * Proves ownership. The first commit of an activation takes the next epoch,
+   * but only if nothing committed since its load (else its state is stale);
+   * later commits must still hold that epoch — a superseded actor learns it here.
+   */
+  private async fence(turn: Turn, transaction: Transaction): Promise<number> {
+    const { dayKey, fence } = turn;
+    const update = (sql: string, replacements: unknown[]) =>
+      this.sequelize.query(sql, { replacements, type: QueryTypes.UPDATE, transaction });
+    if (fence.epoch !== null) {
+      const [, matched] = await update(
+        "UPDATE day_actors SET commits = commits + 1 WHERE day_key = ? AND epoch = ?",
+        [dayKey, fence.epoch],
+      );
+      if (Number(matched) !== 1) throw new FencedError(dayKey);
+      return fence.epoch;
+    }
+    if (fence.commitsSeen === null) {
+      // A racing first activation inserts the same key: the unique key refuses one (StaleLoadError).
+      await this.sequelize
+        .getQueryInterface()
+        .bulkInsert("day_actors", [{ day_key: dayKey, epoch: 1, commits: 1 }], { transaction });
+      return 1;
+    }
+    const [, taken] = await update(
+      "UPDATE day_actors SET epoch = epoch + 1, commits = commits + 1 WHERE day_key = ? AND commits = ?",
+      [dayKey, fence.commitsSeen],
     );
-    // A superseded actor learns it here, on commit.
-    if (Number(matched) !== 1) throw new FencedError(dayKey);
+    if (Number(taken) !== 1) throw new StaleLoadError(dayKey);
+    const rows = await this.sequelize.query<{ epoch: number }>(
+      "SELECT epoch FROM day_actors WHERE day_key = ?",
+      {
+        replacements: [dayKey],
+        type: QueryTypes.SELECT,
+        transaction,
+      },
+    );
+    return Number(rows[0].epoch);
+  }
+
+  /** Changes first, so a released seat is free before it is sold again; then new rows. */
+  private async writeRows(turn: Turn, transaction: Transaction): Promise<void> {
+    const qi = this.sequelize.getQueryInterface();
+    const appointments = latest(turn.events.flatMap((e) => (e.appointment ? [e.appointment] : [])));
+    const tickets = latest(turn.events.flatMap((e) => (e.ticket ? [e.ticket] : [])));
+    for (const a of appointments.filter((x) => !turn.isNew(x.id)))
+      await this.updateAppointment(a, transaction);
+    for (const t of tickets.filter((x) => !turn.isNew(x.id))) await this.updateTicket(t, transaction);
+    const newAppointments = appointments.filter((x) => turn.isNew(x.id)).map(appointmentToRow);
+    const newTickets = tickets.filter((x) => turn.isNew(x.id)).map(ticketToRow);
+    if (newAppointments.length > 0) await qi.bulkInsert("appointments", newAppointments, { transaction });
+    if (newTickets.length > 0) await qi.bulkInsert("tickets", newTickets, { transaction });
+    for (const [doctorId, samples] of turn.samples) {
+      await qi.bulkDelete("service_times", { doctor_id: doctorId }, { transaction });
+      await qi.bulkInsert("service_times", [{ doctor_id: doctorId, samples: JSON.stringify(samples) }], {
+        transaction,
+      });
+    }
+  }
+
+  /**
+   * The cap spans days, which different actors hold, so it is checked here,
+   * after this turn's rows are in: on MariaDB the locking read waits for (or
+   * deadlocks with) any other commit adding an appointment for the same patient.
+   */
+  private async checkCap(turn: Turn, transaction: Transaction): Promise<void> {
+    const { patientIds, max, today } = turn.cap;
+    if (patientIds.length === 0) return;
+    const lock = this.sequelize.getDialect() === "mysql" ? " FOR UPDATE" : "";
+    const rows = await this.sequelize.query<{ patient_id: number; n: number | string }>(
+      `SELECT patient_id, COUNT(*) AS n FROM appointments WHERE patient_id IN (${patientIds.map(() => "?").join(",")})
+         AND status IN ('pending', 'booked') AND date >= ? GROUP BY patient_id${lock}`,
+      { replacements: [...patientIds, today], type: QueryTypes.SELECT, transaction },
+    );
+    const over = rows.filter((r) => Number(r.n) > max).map((r) => Number(r.patient_id));
+    if (over.length > 0) throw new CapExceededError(over);
+  }
+
+  /** Keyed requests' answers, in the same transaction as what they answer. */
+  private async recordAnswers(turn: Turn, transaction: Transaction): Promise<void> {
+    if (turn.answers.length === 0) return;
+    await this.sequelize.getQueryInterface().bulkInsert(
+      "idempotency_keys",
+      turn.answers.map((a) => ({
+        account_id: a.accountId,
+        idem_key: a.key,
+        request_hash: a.hash,
+        scope: turn.dayKey,
+        response: JSON.stringify(a.answer),
+        created_at: turn.now,
+      })),
+      // The front claimed client keys already (response still null): complete those rows.
+      { transaction, updateOnDuplicate: ["response"], upsertKeys: ["account_id", "idem_key"] } as object,
+    );
+  }
+
+  private async appendOutbox(outbox: OutboxRecord[], transaction: Transaction): Promise<void> {
+    await this.sequelize.getQueryInterface().bulkInsert(
+      "outbox",
+      outbox.map((o) => ({
+        event_id: o.eventId,
+        day_key: o.dayKey,
+        type: o.type,
+        payload: o.payload,
+        created_at: o.createdAt,
+        dispatched_at: null,
+      })),
+      { transaction },
+    );
   }
 
   private async updateTicket(t: Ticket, transaction: Transaction): Promise<void> {
