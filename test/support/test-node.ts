@@ -29,7 +29,7 @@ export interface TestNode extends HospitalNode {
   http<T = any>(
     method: string,
     path: string,
-    options?: { body?: unknown; token?: string; raw?: string },
+    options?: { body?: unknown; token?: string; raw?: string; headers?: Record<string, string> },
   ): Promise<HttpResult<T>>;
   tokenFor(claims: TokenClaims): string;
   close(): Promise<void>;
@@ -67,7 +67,7 @@ export async function startTestNode(
       offset = new Date(instant).getTime() - Date.now();
     },
     async http(method, path, options = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       let body: string | undefined = options.raw;
       if (options.body !== undefined) {
