@@ -5,6 +5,8 @@
 import type { BrokerOptions, ServiceSchema } from "moleculer";
 import { ServiceBroker } from "moleculer";
 import { brokerOptions } from "./moleculer.config";
+import type { Clock } from "./platform/clock";
+import { systemClock } from "./platform/clock";
 import { accountsService } from "./services/accounts/accounts.service";
 import { apiService } from "./services/api/api.service";
 import type { RouteSpec } from "./services/api/routes";
@@ -18,6 +20,7 @@ import { schedulesService } from "./services/schedules/schedules.service";
 import { dayService } from "./services/day/day.service";
 import type { App } from "./platform/app";
 import type { AppConfig } from "./platform/config";
+import { databaseErrorsMiddleware } from "./platform/db/database-errors.middleware";
 import { openDatabase, tuneDatabase } from "./platform/db/database";
 import { migrate } from "./platform/db/migrate";
 import { defineModels } from "./platform/db/models";
@@ -39,7 +42,8 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
 export const SERVICE_NAMES = Object.keys(SERVICE_FACTORIES);
 
 export interface NodeOptions {
-  now?: () => Date;
+  /** Time for every service of the node (tests pass one they can move). */
+  clock?: Clock;
   broker?: Partial<BrokerOptions>;
   /** More services on this node (benchmarks' alternative designs, test probes). */
   extraServices?: ((app: App) => ServiceSchema)[];
@@ -67,19 +71,21 @@ export async function createNode(config: AppConfig, options: NodeOptions = {}): 
   if (unknown.length > 0) throw new Error(`SERVICES names unknown services: ${unknown.join(", ")}`);
 
   const broker = new ServiceBroker(
-    brokerOptions(config, { middlewares: [endStreamsOnStop], ...options.broker }),
+    brokerOptions(config, { middlewares: [endStreamsOnStop, databaseErrorsMiddleware()], ...options.broker }),
   );
   const sequelize = openDatabase(config.dbUrl);
   await tuneDatabase(sequelize);
   const applied = await migrate(sequelize);
   if (applied.length > 0) broker.logger.info(`Applied migrations: ${applied.join(", ")}`);
 
+  const clock = options.clock ?? systemClock();
   const app: App = {
     config,
     sequelize,
     models: defineModels(sequelize),
     jwtSecret: resolveJwtSecret(config, (msg) => broker.logger.warn(msg)),
-    now: options.now ?? (() => new Date()),
+    clock,
+    now: () => new Date(clock.now()),
   };
   const names = config.services.length > 0 ? config.services : SERVICE_NAMES;
   for (const name of names) {

@@ -4,6 +4,7 @@
  * around their own database and clock.
  */
 import type { Sequelize } from "sequelize";
+import type { Clock } from "./clock";
 import type { AppConfig } from "./config";
 import type { Models } from "./db/models";
 
@@ -12,6 +13,8 @@ export interface App {
   sequelize: Sequelize;
   models: Models;
   jwtSecret: string;
-  /** The current instant; tests pass a fixed one. */
+  /** Time and timers; tests pass a clock they move. */
+  clock: Clock;
+  /** The current instant, from the clock. */
   now(): Date;
 }

@@ -7,7 +7,7 @@ import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../platform/db/idempotency-keys";
 import { badInput, forbidden, unauthorized } from "../../platform/errors";
 import { verifyToken } from "../accounts/tokens";
-import type { BookingEvent } from "../outbox/outbox-relay";
+import type { OutboxMessage } from "../outbox/outbox";
 import type { Board } from "../day/reception/board";
 import type { Ticket } from "../day/reception/queue-state";
 import { RETRY_AFTER_SECONDS, toErrorResponse } from "./error-response";
@@ -87,10 +87,10 @@ export function apiService(
       },
     },
     events: {
-      "queue.board.updated"(ctx: Context<BookingEvent>) {
+      "queue.board.updated"(ctx: Context<OutboxMessage>) {
         hub.board(ctx.params.payload as Board);
       },
-      "queue.ticket.*"(ctx: Context<BookingEvent>) {
+      "queue.ticket.*"(ctx: Context<OutboxMessage>) {
         hub.ticket(ctx.params.payload as Ticket);
       },
     },
@@ -102,6 +102,11 @@ export function apiService(
       rest: { retryPolicy: { enabled: false }, ...{ timeout: app.config.requestTimeoutMs } },
     },
     methods: {
+      /** onError logs what deserves it; moleculer-web's own handler would log every 503 as an error. */
+      errorHandler(this: { sendError(...a: unknown[]): unknown }, req: Req, res: ServerResponse, err: Error) {
+        this.sendError(req, res, err);
+      },
+
       /** An answer that arrives after the request was answered (503, budget spent) is dropped quietly. */
       sendResponse(this: unknown, req: Req, res: ServerResponse, data: unknown, action: unknown): unknown {
         if (res.headersSent) return undefined;

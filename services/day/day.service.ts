@@ -1,6 +1,5 @@
 import type { Context, ServiceSchema } from "moleculer";
 import type { App } from "../../platform/app";
-import { systemClock } from "../../platform/clock";
 import { ClientError, notFound } from "../../platform/errors";
 import { uuidv7 } from "../../platform/ids";
 import {
@@ -12,7 +11,8 @@ import {
   pageWindow,
 } from "../../platform/params";
 import { requestHash } from "../../platform/request-hash";
-import { InProcessRelay } from "../outbox/outbox-relay";
+import { resolveRelay } from "../outbox/relays";
+import type { OutboxRelay } from "../outbox/relays/transport";
 import { bookingWindow, isSlotOpen } from "../hospitals/day-schedule";
 import { ActorRegistry } from "./actor/actor-registry";
 import type { DayCommand, Outcome } from "./decisions/day-commands";
@@ -60,10 +60,10 @@ interface DayParams {
  * sharded actions with ordinary calls; the gateway ignores shard keys.
  */
 export function dayService(app: App): ServiceSchema {
-  const clock = systemClock(() => app.now().getTime());
+  const { clock } = app;
   const repository = new DayRepository(app.sequelize);
   let registry: ActorRegistry;
-  let relay: InProcessRelay;
+  let relay: OutboxRelay;
   let sweeper: NodeJS.Timeout | null = null;
 
   const actorFor = (dayKey: string) => {
@@ -301,7 +301,10 @@ export function dayService(app: App): ServiceSchema {
     },
 
     created(this: { broker: Context["broker"] }) {
-      relay = new InProcessRelay(this.broker, app.sequelize, clock.now);
+      relay = resolveRelay(
+        { transport: "in-process" },
+        { broker: this.broker, sequelize: app.sequelize, now: () => clock.now() },
+      );
       registry = new ActorRegistry(
         {
           store: new DayStore(app),
@@ -315,8 +318,9 @@ export function dayService(app: App): ServiceSchema {
       );
     },
 
-    started(this: { broker: Context["broker"] }) {
+    async started(this: { broker: Context["broker"] }) {
       registry.start();
+      await relay.start();
       sweeper = setInterval(() => {
         void sweepStaleWork(this.broker.call.bind(this.broker)).catch((err: unknown) =>
           this.broker.logger.warn("Sweep failed", err),
@@ -328,15 +332,14 @@ export function dayService(app: App): ServiceSchema {
     async stopped() {
       if (sweeper) clearInterval(sweeper);
       await registry.stop();
-      await relay.drain();
+      await relay.stop();
     },
   };
 
-  /** Work a crashed or idle node left behind: lapsed holds of days no actor holds, undispatched events, old answers. */
+  /** Work a crashed or idle node left behind: lapsed holds of days no actor holds; old answers. */
   async function sweepStaleWork(call: (action: string, params: object) => Promise<unknown>): Promise<void> {
     for (const d of await repository.lapsedHoldDays(clock.now()))
       await call("day.expireHolds", { dayKey: dayKeyOf(d.hospital_id, d.date) });
-    await relay.sweep(SWEEP_MS * 3);
     await repository.pruneAnswers(clock.now() - ANSWER_RETENTION_MS);
   }
 }

@@ -1,7 +1,7 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { UniqueConstraintError } from "sequelize";
 import type { App } from "../../platform/app";
-import type { BookingEvent } from "../outbox/outbox-relay";
+import type { OutboxMessage } from "../outbox/outbox";
 import type { Board } from "../day/reception/board";
 import type { Ticket } from "../day/reception/queue-state";
 import type { Channel, Notice } from "./channels";
@@ -42,7 +42,7 @@ export function notificationsService(app: App): ServiceSchema {
   return {
     name: "notifications",
     events: {
-      async "queue.board.updated"(ctx: Context<BookingEvent>) {
+      async "queue.board.updated"(ctx: Context<OutboxMessage>) {
         const board = ctx.params.payload as Board;
         for (const w of board.waiting.filter((t) => t.position <= board.notifyPosition)) {
           await deliver(ctx, {
@@ -56,7 +56,7 @@ export function notificationsService(app: App): ServiceSchema {
           });
         }
       },
-      async "queue.ticket.called"(ctx: Context<BookingEvent>) {
+      async "queue.ticket.called"(ctx: Context<OutboxMessage>) {
         const t = ctx.params.payload as Ticket;
         await deliver(ctx, {
           kind: "called",

@@ -11,6 +11,7 @@ import type { HospitalNode, NodeOptions } from "../../node";
 import { signToken } from "../../services/accounts/tokens";
 import type { TokenClaims } from "../../services/accounts/tokens";
 import { createTestDatabase } from "./databases";
+import { TestClock } from "./test-clock";
 import type { TestDatabase } from "./databases";
 
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
@@ -26,6 +27,8 @@ export interface TestNode extends HospitalNode {
   baseUrl: string;
   /** Moves the node's clock. */
   setNow(instant: Date | string): void;
+  /** Moves the node's clock forward, firing the timers that fall due on the way. */
+  advance(ms: number): void;
   http<T = any>(
     method: string,
     path: string,
@@ -40,8 +43,9 @@ export async function startTestNode(
   options: Pick<NodeOptions, "extraServices" | "extraRoutes"> = {},
 ): Promise<TestNode> {
   const db = await createTestDatabase();
-  // The clock runs at real speed from wherever the test sets it, so timers (hold expiry) still fire.
-  let offset = 0;
+  // The clock runs at real speed from wherever the test sets it, so timers (hold expiry) still fire;
+  // `advance` moves it on and fires what falls due, so tests need not sleep.
+  const clock = new TestClock();
   const config: AppConfig = {
     ...loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "warn" }),
     dbUrl: db.url,
@@ -51,7 +55,7 @@ export async function startTestNode(
     ...overrides,
   };
   const node = await createNode(config, {
-    now: () => new Date(Date.now() + offset),
+    clock,
     broker: { logger: false },
     ...options,
   });
@@ -63,9 +67,8 @@ export async function startTestNode(
     ...node,
     db,
     baseUrl,
-    setNow(instant) {
-      offset = new Date(instant).getTime() - Date.now();
-    },
+    setNow: (instant) => clock.set(instant),
+    advance: (ms) => clock.advance(ms),
     async http(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;

@@ -40,4 +40,6 @@ export async function up(qi: QueryInterface): Promise<void> {
   await qi.addIndex("outbox_events", ["stream_key", "dispatched_at", "seq"], {
     name: "outbox_events_stream_pending",
   });
+  // The day-keyed outbox of 002 is replaced by this one (rows there were dispatched or are re-sent by no one).
+  await qi.dropTable("outbox");
 }

@@ -10,7 +10,7 @@ import type { TestNode } from "../../../test/support/test-node";
 import { FakeClock } from "../../../test/support/fake-clock";
 import { createDoctor, createHospital, createPatients } from "../../../test/support/fixtures";
 import { changeCalendar } from "../../hospitals/calendar-repository";
-import type { OutboxRelay } from "../../outbox/outbox-relay";
+import type { OutboxRelay } from "../../outbox/relays/transport";
 import type { RequestKey } from "../decisions/request-key";
 import { DayStore } from "../store/day-store";
 import { DayActor } from "./day-actor";
@@ -21,6 +21,8 @@ const quietRelay: OutboxRelay = {
   committed: () => undefined,
   sweep: () => Promise.resolve(0),
   drain: () => Promise.resolve(),
+  start: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
 };
 
 describe("a day actor", () => {

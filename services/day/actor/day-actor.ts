@@ -10,7 +10,7 @@
 import type { Clock, Timer } from "../../../platform/clock";
 import { RetryableError } from "../../../platform/errors";
 import { localMoment } from "../../../platform/time";
-import type { OutboxRelay } from "../../outbox/outbox-relay";
+import type { OutboxRelay } from "../../outbox/relays/transport";
 import type { DayCommand, DayEvent, Outcome } from "../decisions/day-commands";
 import { applyCommand } from "../decisions/day-commands";
 import type { DayState } from "../decisions/day-state";

@@ -5,13 +5,15 @@
  * single transaction that first proves the activation still owns the day (the
  * fencing epoch, taken on the first commit) and still sees the calendar it
  * loaded, and last proves no patient holds more upcoming appointments than allowed.
+ * Outbox events get their per-day `seq` in the same transaction (services/outbox).
  */
 import { QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Sequelize, Transaction } from "sequelize";
 import type { App } from "../../../platform/app";
 import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
 import { calendarStillAt, loadCalendar } from "../../hospitals/calendar-repository";
-import type { OutboxRecord } from "../../outbox/outbox-relay";
+import type { OutboxRecord } from "../../outbox/outbox";
+import { appendToOutbox } from "../../outbox/outbox";
 import type { DayEvent } from "../decisions/day-commands";
 import type { Appointment } from "../decisions/day-state";
 import type { RecordedAnswer } from "../decisions/request-key";
@@ -119,25 +121,29 @@ export class DayStore {
 
   /** Writes one turn; answers the epoch the activation holds afterwards and the outbox rows written. */
   async commit(turn: Turn): Promise<{ epoch: number; records: OutboxRecord[] }> {
-    const outbox: OutboxRecord[] = turn.events.map((e) => ({
-      eventId: turn.newId(),
-      dayKey: turn.dayKey,
-      type: e.type,
-      payload: JSON.stringify(e.appointment ?? e.ticket ?? e.board),
-      createdAt: turn.now,
-    }));
     try {
-      const epoch = await this.sequelize.transaction(async (transaction) => {
-        const held = await this.fence(turn, transaction);
-        if (!(await calendarStillAt(this.sequelize, turn.hospitalId, turn.calendarVersion, transaction)))
-          throw new CalendarChangedError(turn.dayKey);
-        await this.writeRows(turn, transaction);
-        await this.checkCap(turn, transaction);
-        await this.recordAnswers(turn, transaction);
-        if (outbox.length > 0) await this.appendOutbox(outbox, transaction);
-        return held;
-      });
-      return { epoch, records: outbox };
+      return await this.sequelize.transaction(
+        async (transaction): Promise<{ epoch: number; records: OutboxRecord[] }> => {
+          const held = await this.fence(turn, transaction);
+          if (!(await calendarStillAt(this.sequelize, turn.hospitalId, turn.calendarVersion, transaction)))
+            throw new CalendarChangedError(turn.dayKey);
+          await this.writeRows(turn, transaction);
+          await this.checkCap(turn, transaction);
+          await this.recordAnswers(turn, transaction);
+          const records = await appendToOutbox(
+            this.sequelize,
+            transaction,
+            turn.events.map((e) => ({
+              eventId: turn.newId(),
+              key: turn.dayKey,
+              type: e.type,
+              payload: e.appointment ?? e.ticket ?? e.board,
+              createdAt: turn.now,
+            })),
+          );
+          return { epoch: held, records };
+        },
+      );
     } catch (err) {
       // A unique key refused us (a seat, a patient's one live ticket): another activation wrote first.
       if (err instanceof UniqueConstraintError)
@@ -239,21 +245,6 @@ export class DayStore {
       })),
       // The front claimed client keys already (response still null): complete those rows.
       { transaction, updateOnDuplicate: ["response"], upsertKeys: ["account_id", "idem_key"] } as object,
-    );
-  }
-
-  private async appendOutbox(outbox: OutboxRecord[], transaction: Transaction): Promise<void> {
-    await this.sequelize.getQueryInterface().bulkInsert(
-      "outbox",
-      outbox.map((o) => ({
-        event_id: o.eventId,
-        day_key: o.dayKey,
-        type: o.type,
-        payload: o.payload,
-        created_at: o.createdAt,
-        dispatched_at: null,
-      })),
-      { transaction },
     );
   }
 

@@ -1,5 +1,5 @@
 import { QueryTypes } from "sequelize";
-import type { OutboxRelay } from "../../outbox/outbox-relay";
+import type { OutboxRelay } from "../../outbox/relays/transport";
 import { startTestNode } from "../../../test/support/test-node";
 import type { TestNode } from "../../../test/support/test-node";
 import { createDoctor, createHospital, createPatients } from "../../../test/support/fixtures";
@@ -15,6 +15,8 @@ const quietRelay: OutboxRelay = {
   committed: () => undefined,
   sweep: () => Promise.resolve(0),
   drain: () => Promise.resolve(),
+  start: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
 };
 
 describe("fencing: two live activations of one day", () => {
