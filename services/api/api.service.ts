@@ -7,9 +7,7 @@ import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../platform/db/idempotency-keys";
 import { badInput, forbidden, unauthorized } from "../../platform/errors";
 import { verifyToken } from "../accounts/tokens";
-import type { OutboxMessage } from "../outbox/outbox";
-import type { Board } from "../day/reception/board";
-import type { Ticket } from "../day/reception/queue-state";
+import type { DayBusEvent } from "../day/day-events";
 import { RETRY_AFTER_SECONDS, toErrorResponse } from "./error-response";
 import { LiveHub } from "./live";
 import { liveAliases } from "./live-routes";
@@ -87,11 +85,11 @@ export function apiService(
       },
     },
     events: {
-      "queue.board.updated"(ctx: Context<OutboxMessage>) {
-        hub.board(ctx.params.payload as Board);
+      "queue.board.updated"(ctx: Context<DayBusEvent<"queue.board.updated">>) {
+        hub.board(ctx.params.payload);
       },
-      "queue.ticket.*"(ctx: Context<OutboxMessage>) {
-        hub.ticket(ctx.params.payload as Ticket);
+      "queue.ticket.*"(ctx: Context<DayBusEvent<`queue.ticket.${string}` & DayBusEvent["type"]>>) {
+        hub.ticket(ctx.params.payload);
       },
     },
     actions: {

@@ -13,7 +13,7 @@ import {
   setStatus,
 } from "../../platform/params";
 import { requestHash } from "../../platform/request-hash";
-import type { Outcome } from "../day/decisions/day-commands";
+import type { OutcomeOf } from "../day/decisions/day-commands";
 import type { Appointment } from "../day/decisions/day-state";
 import type { Caller } from "../day/decisions/decision";
 import type { Answer, RequestKey } from "../day/decisions/request-key";
@@ -100,13 +100,13 @@ export function appointmentsService(app: App): ServiceSchema {
       const dayKey = dayKeyOf(a.hospitalId, a.date);
       const { key, replay } = await keyed(ctx, user, dayKey, { id: a.id });
       if (replay) return view(replay);
-      const outcome = await ctx.call<Outcome, object>(action, {
+      const outcome = await ctx.call<OutcomeOf<"cancel" | "checkIn">, object>(action, {
         dayKey,
         appointmentId: a.id,
         caller: callerOf(user),
         requestKey: key,
       });
-      return view(outcome.appointment as Appointment);
+      return view(outcome.appointment);
     },
   });
 
@@ -137,7 +137,7 @@ export function appointmentsService(app: App): ServiceSchema {
           const booked =
             replay ??
             (
-              await ctx.call<Outcome, object>("day.book", {
+              await ctx.call<OutcomeOf<"book">, object>("day.book", {
                 dayKey,
                 doctorId: p.doctorId,
                 start: p.start,
@@ -151,9 +151,8 @@ export function appointmentsService(app: App): ServiceSchema {
                 requestKey: key,
               })
             ).appointment;
-          const a = booked as Appointment;
-          setStatus(ctx, 201, `/api/v1/appointments/${a.id}`);
-          return view(a);
+          setStatus(ctx, 201, `/api/v1/appointments/${booked.id}`);
+          return view(booked);
         },
       },
 

@@ -1,9 +1,7 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { UniqueConstraintError } from "sequelize";
 import type { App } from "../../platform/app";
-import type { OutboxMessage } from "../outbox/outbox";
-import type { Board } from "../day/reception/board";
-import type { Ticket } from "../day/reception/queue-state";
+import type { DayBusEvent } from "../day/day-events";
 import type { Channel, Notice } from "./channels";
 import { resolveChannels } from "./channels";
 
@@ -42,8 +40,8 @@ export function notificationsService(app: App): ServiceSchema {
   return {
     name: "notifications",
     events: {
-      async "queue.board.updated"(ctx: Context<OutboxMessage>) {
-        const board = ctx.params.payload as Board;
+      async "queue.board.updated"(ctx: Context<DayBusEvent<"queue.board.updated">>) {
+        const board = ctx.params.payload;
         for (const w of board.waiting.filter((t) => t.position <= board.notifyPosition)) {
           await deliver(ctx, {
             kind: "near_turn",
@@ -56,8 +54,8 @@ export function notificationsService(app: App): ServiceSchema {
           });
         }
       },
-      async "queue.ticket.called"(ctx: Context<OutboxMessage>) {
-        const t = ctx.params.payload as Ticket;
+      async "queue.ticket.called"(ctx: Context<DayBusEvent<"queue.ticket.called">>) {
+        const t = ctx.params.payload;
         await deliver(ctx, {
           kind: "called",
           ticketId: t.id,

@@ -4,7 +4,7 @@ import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
 import { dateParam, idParam, optionalIdParam, setStatus } from "../../platform/params";
 import { localMoment } from "../../platform/time";
-import type { Outcome } from "../day/decisions/day-commands";
+import type { OutcomeOf } from "../day/decisions/day-commands";
 import type { Caller } from "../day/decisions/decision";
 import type { Board } from "../day/reception/board";
 import type { QueueCommand } from "../day/reception/queue-commands";
@@ -54,8 +54,8 @@ export function queueService(app: App): ServiceSchema {
   const storedTicket = (ctx: Context, ticketId: string) =>
     ctx.call<Ticket, object>("day.ticket", { ticketId });
 
-  const command = (ctx: Context, hospitalId: number, date: string, cmd: QueueCommand) =>
-    ctx.call<Outcome, object>("day.queue", { dayKey: dayKeyOf(hospitalId, date), command: cmd });
+  const command = <C extends QueueCommand>(ctx: Context, hospitalId: number, date: string, cmd: C) =>
+    ctx.call<OutcomeOf<C["type"]>, object>("day.queue", { dayKey: dayKeyOf(hospitalId, date), command: cmd });
 
   const ticketAction = (build: (t: Ticket, caller: Caller) => QueueCommand) => ({
     params: ticketIdParam,
@@ -92,7 +92,7 @@ export function queueService(app: App): ServiceSchema {
       doctorId: doctorId ?? null,
       caller: callerOf(user),
     });
-    const t = outcome.ticket as Ticket;
+    const t = outcome.ticket;
     setStatus(ctx, 201, `/api/v1/queue/tickets/${t.id}`);
     return ticketView(t, (await place(ctx, t)).place);
   }
@@ -188,7 +188,7 @@ export function queueService(app: App): ServiceSchema {
             doctorId: ctx.params.doctorId ?? null,
             caller: callerOf(user),
           });
-          return ticketView(outcome.ticket as Ticket, null);
+          return ticketView(outcome.ticket, null);
         },
       },
 

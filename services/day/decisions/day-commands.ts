@@ -8,6 +8,7 @@
 import { localMoment, toMinutes } from "../../../platform/time";
 import { bookingWindow, isSlotOpen } from "../../hospitals/day-schedule";
 import type { Board } from "../reception/board";
+import type { DayEventType } from "../day-events";
 import type { QueueCommand } from "../reception/queue-commands";
 import { applyQueueCommand, bookingTicket, expireCalled } from "../reception/queue-commands";
 import type { Ticket } from "../reception/queue-state";
@@ -34,22 +35,6 @@ export type DayCommand =
   | { type: "expire" }
   | QueueCommand;
 
-export type DayEventType =
-  | "appointment.booked"
-  | "appointment.held"
-  | "appointment.confirmed"
-  | "appointment.cancelled"
-  | "appointment.expired"
-  | "appointment.checked_in"
-  | "queue.ticket.taken"
-  | "queue.ticket.called"
-  | "queue.ticket.recalled"
-  | "queue.ticket.done"
-  | "queue.ticket.no_show"
-  | "queue.ticket.cancelled"
-  | "queue.penalty.cleared"
-  | "queue.board.updated";
-
 /** What changed, as the outbox records it: an appointment, a ticket, or the board after a turn. */
 export interface DayEvent {
   type: DayEventType;
@@ -64,6 +49,13 @@ export interface Outcome {
   ticket?: Ticket;
   events: DayEvent[];
 }
+
+/** What each command answers: the appointment it is about, the ticket, or only what changed. */
+export type OutcomeOf<T extends DayCommand["type"]> = T extends "book" | "confirm" | "cancel" | "checkIn"
+  ? Outcome & { appointment: Appointment }
+  : T extends "expire" | "forgive"
+    ? Outcome
+    : Outcome & { ticket: Ticket };
 
 export function applyCommand(
   state: DayState,
