@@ -3,10 +3,25 @@
  * platform/config.ts, the only reader of the environment).
  */
 import type { BrokerOptions } from "moleculer";
-import type { Errors } from "moleculer";
+import { frequentHeartbeatChecks } from "./platform/broker/heartbeat-check";
+import { idempotentRetry } from "./platform/broker/idempotent-retry";
+import { failCallsToReplacedInstances } from "./platform/broker/replaced-instance";
 import type { AppConfig } from "./platform/config";
 
+/**
+ * Seconds between heartbeats, and of silence after which a node counts as
+ * gone (its days move to the others). Remote nodes are checked every second
+ * (frequentHeartbeatChecks), so a crash is noticed 4–5 s after its last
+ * heartbeat. Not lower: with four processes on two busy cores an event loop
+ * can stall for a second or two, and a live node declared dead sheds its
+ * days for nothing.
+ */
+export const HEARTBEAT_INTERVAL_S = 1;
+export const HEARTBEAT_TIMEOUT_S = 4;
+
 export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOptions> = {}): BrokerOptions {
+  const { middlewares = [], ...rest } = overrides;
+  const retry = idempotentRetry();
   return {
     namespace: config.namespace,
     nodeID: config.nodeId ?? undefined,
@@ -22,24 +37,15 @@ export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOption
     // A call that never answers must not hang a patient's request forever (the default is no limit).
     requestTimeout: config.requestTimeoutMs,
     // A crashed node keeps its days until the others stop hearing from it: keep that window short.
-    heartbeatInterval: 2,
-    heartbeatTimeout: 6,
-    retryPolicy: {
-      enabled: true,
-      retries: 3,
-      delay: 50,
-      maxDelay: 1000,
-      factor: 2,
-      // Errors that crossed the transporter arrive as plain MoleculerErrors carrying the flag.
-      check: (err: Error) => (err as InstanceType<typeof Errors.MoleculerError>).retryable === true,
-    },
-    circuitBreaker: {
-      enabled: true,
-      threshold: 0.5,
-      minRequestCount: 20,
-      windowTime: 60,
-      halfOpenTime: 10_000,
-    },
+    heartbeatInterval: HEARTBEAT_INTERVAL_S,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT_S,
+    // Retryable errors are retried; a timeout or a dropped request only for an idempotent action.
+    retryPolicy: { enabled: true, retries: 3, delay: 50, maxDelay: 1000, factor: 2, check: retry.check },
+    // Off: Moleculer's breaker is keyed by node id, so it kept shutting out a worker restarted under
+    // the same id, and a node could trip it against its own local services. A dead node is already
+    // routed around (it leaves the registry, the rendezvous strategy picks the next owner), and a
+    // failing dependency outside the cluster (payment gateways) gets its own breaker.
+    circuitBreaker: { enabled: false },
     // SIGTERM waits for in-flight calls before the node leaves.
     tracking: { enabled: true, shutdownTimeout: 10_000 },
     // preferLocal would answer a sharded call on the caller's node whenever it hosts `slots`,
@@ -52,6 +58,13 @@ export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOption
             reporter: { type: "Prometheus", options: { port: config.metricsPort, path: "/metrics" } },
           }
         : { enabled: false },
-    ...overrides,
+    ...rest,
+    // Ours first: the first registered middleware wraps each call innermost, inside Timeout and Retry.
+    middlewares: [
+      retry.middleware,
+      frequentHeartbeatChecks(1000),
+      failCallsToReplacedInstances(),
+      ...middlewares,
+    ],
   };
 }

@@ -11,6 +11,22 @@ interface FieldProblem {
   message?: string;
 }
 
+/**
+ * Moleculer's types for "no node can answer this right now": the service is
+ * known but its nodes are gone or restarting, the node went away mid-call,
+ * or the request's budget ran out before a call could start. Moleculer gives
+ * the first two 404, which a client would take as "no such thing".
+ */
+const TEMPORARILY_UNAVAILABLE = new Set([
+  "SERVICE_NOT_AVAILABLE",
+  "SERVICE_NOT_FOUND",
+  "REQUEST_REJECTED",
+  "REQUEST_SKIPPED",
+]);
+
+/** Seconds a client should wait before retrying a 503 (the `Retry-After` header). */
+export const RETRY_AFTER_SECONDS = 1;
+
 export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof Errors.ValidationError) {
     const problems = Array.isArray(err.data) ? (err.data as FieldProblem[]) : [];
@@ -19,16 +35,30 @@ export function toErrorResponse(err: unknown): ErrorResponse {
     return respond(422, "VALIDATION_ERROR", `Invalid input: ${named.join(", ") || "request"}.`, { fields });
   }
   if (err instanceof Errors.MoleculerError) {
+    // Matched by type: an error that crossed the transporter may come back as a plain MoleculerError.
+    if (TEMPORARILY_UNAVAILABLE.has(err.type)) {
+      return respond(503, "TEMPORARILY_UNAVAILABLE", "Temporarily unavailable, please retry.", {});
+    }
+    if (err.type === "REQUEST_TIMEOUT") {
+      // Unlike the others, it may have taken effect: a retry with the same Idempotency-Key tells.
+      return respond(
+        503,
+        "REQUEST_TIMEOUT",
+        "No answer in time; the request may or may not have taken effect.",
+        {},
+      );
+    }
     const status = err.code >= 400 && err.code < 600 ? err.code : 500;
     if (status < 500) {
       const details = isRecord(err.data) ? err.data : {};
       return respond(status, clientCode(status, err.type), err.message, details);
     }
-    if (err.retryable) {
+    // moleculer-web's own "no endpoint for this alias right now" is a 503 without the retryable flag.
+    if (err.retryable || status === 503) {
       const details = isRecord(err.data) ? err.data : {};
       return respond(
         503,
-        err.type || "SERVICE_UNAVAILABLE",
+        err.type || "TEMPORARILY_UNAVAILABLE",
         `Temporarily unavailable, please retry: ${err.message}`,
         details,
       );

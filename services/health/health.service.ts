@@ -7,9 +7,10 @@ export function healthService(app: App): ServiceSchema {
   return {
     name: "health",
     actions: {
-      live: () => ({ status: "ok" }),
+      live: { idempotent: true, handler: () => ({ status: "ok" }) },
 
       ready: {
+        idempotent: true,
         async handler(this: { broker: { transit?: { connected: boolean } } }) {
           const checks: Record<string, boolean> = {};
           try {

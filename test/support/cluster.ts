@@ -15,6 +15,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { ServiceBroker } from "moleculer";
+import { HEARTBEAT_INTERVAL_S, HEARTBEAT_TIMEOUT_S } from "../../moleculer.config";
 import type { Sequelize } from "sequelize";
 import { openDatabase } from "../../platform/db/database";
 import { migrate } from "../../platform/db/migrate";
@@ -66,6 +67,8 @@ export interface HttpOutcome<T = any> {
   body: T;
   ms: number;
   error?: "timeout" | "network";
+  /** The Retry-After header, if any. */
+  retryAfter?: string | null;
 }
 
 /** Service name → ids of the nodes hosting it, as one node's registry has it. */
@@ -76,6 +79,8 @@ export class Cluster {
   readonly logDir = fs.mkdtempSync(path.join(os.tmpdir(), "hre-cluster-"));
   baseUrl = "";
   private readonly nodes = new Map<string, NodeProcess>();
+  /** Processes replaced by a restart, kept for their exit and their logs. */
+  private readonly retired: NodeProcess[] = [];
   private observer: ServiceBroker | null = null;
 
   private constructor(
@@ -109,6 +114,9 @@ export class Cluster {
       transporter: { type: "Redis", options: REDIS },
       logger: false,
       requestTimeout: 3000,
+      // The nodes' own heartbeat settings, or they drop the observer as dead between its beats.
+      heartbeatInterval: HEARTBEAT_INTERVAL_S,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_S,
       skipProcessEventRegistration: true,
     });
     await this.observer.start();
@@ -137,9 +145,9 @@ export class Cluster {
   async request<T = any>(
     method: string,
     urlPath: string,
-    options: { body?: unknown; token?: string; timeoutMs: number },
+    options: { body?: unknown; token?: string; timeoutMs: number; headers?: Record<string, string> },
   ): Promise<HttpOutcome<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
     const began = performance.now();
@@ -151,7 +159,12 @@ export class Cluster {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       const text = await res.text();
-      return { status: res.status, body: parseJson(text) as T, ms: performance.now() - began };
+      return {
+        status: res.status,
+        body: parseJson(text) as T,
+        ms: performance.now() - began,
+        retryAfter: res.headers.get("retry-after"),
+      };
     } catch (err) {
       const timedOut = err instanceof DOMException && err.name === "TimeoutError";
       return {
@@ -172,6 +185,23 @@ export class Cluster {
       { nodeID: id },
     );
     return Object.fromEntries(services.map((s) => [s.name, [...s.nodes].sort()]));
+  }
+
+  /**
+   * Starts node `id` again under the same NODE_ID, with the services it had,
+   * once its previous process has exited; its log continues in the same file.
+   */
+  async restart(id: string): Promise<void> {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`No node ${id}`);
+    await this.exitOf(id);
+    this.retired.push(node);
+    this.spawnNode(id, id === "gateway" ? GATEWAY_SERVICES : WORKER_SERVICES, 0);
+  }
+
+  /** The instanceID under which the observer last heard from node `id` (a restart changes it). */
+  instanceOf(id: string): string | null {
+    return this.observer?.registry.nodes.get(id)?.instanceID ?? null;
   }
 
   signal(id: string, signal: NodeJS.Signals): void {
@@ -213,7 +243,7 @@ export class Cluster {
         problems.push(err);
       }
     };
-    for (const node of this.nodes.values()) if (!node.exit) node.child.kill("SIGKILL");
+    for (const node of [...this.retired, ...this.nodes.values()]) if (!node.exit) node.child.kill("SIGKILL");
     await attempt(() => Promise.all([...this.nodes.keys()].map((id) => this.exitOf(id))));
     await attempt(async () => this.observer?.stop());
     await attempt(() => this.sequelize.close());
@@ -254,7 +284,8 @@ export class Cluster {
       ],
       { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] },
     );
-    const log = fs.createWriteStream(path.join(this.logDir, `${id}.log`));
+    const log = fs.createWriteStream(path.join(this.logDir, `${id}.log`), { flags: "a" });
+    log.write(`--- ${id} starting at ${new Date().toISOString()}\n`);
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     child.once("close", () => log.end());

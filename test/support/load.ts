@@ -10,13 +10,18 @@ export async function runLoad<T, R>(
   concurrency: number,
   send: (item: T, index: number) => Promise<R>,
   onAnswered: (answered: number) => void = () => undefined,
+  /** At most this many sends a second (item i waits for i / rate s), so the load spans a failover. */
+  ratePerSecond = Infinity,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
+  const began = Date.now();
   let next = 0;
   let answered = 0;
   const lane = async () => {
     while (next < items.length) {
       const i = next++;
+      const wait = began + (i * 1000) / ratePerSecond - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       results[i] = await send(items[i], i);
       onAnswered(++answered);
     }
