@@ -5,9 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Sequelize } from "sequelize";
+import { installSqliteWriter } from "./sqlite-writer";
 
 export interface DatabaseOptions {
-  /** Upper bound on pooled connections (MySQL only; SQLite uses one). */
+  /** Upper bound on pooled connections (MySQL only; SQLite uses one reader and one writer). */
   poolMax?: number;
   logging?: (sql: string) => void;
 }
@@ -21,10 +22,10 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Sequel
       dialect: "sqlite",
       storage,
       logging,
-      // SQLite serializes writers anyway; one connection avoids SQLITE_BUSY between pool members.
-      pool: { max: 1, min: 1, idle: 60_000 },
       transactionType: "IMMEDIATE" as never,
     });
+    // SQLite has one write lock per file: writers queue in-process instead of busy-waiting on it.
+    installSqliteWriter(sequelize, { busyTimeoutMs: 5000 });
     return sequelize;
   }
   return new Sequelize(url.replace(/^mariadb:/, "mysql:"), {
@@ -37,11 +38,12 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Sequel
   });
 }
 
-/** SQLite settings that make a file database behave under concurrent readers. */
+/**
+ * SQLite settings that make a file database behave under concurrent readers.
+ * WAL is a property of the file; busy timeout, synchronous mode and foreign
+ * keys are per connection and set on each one as it opens (`sqlite-writer.ts`).
+ */
 export async function tuneDatabase(sequelize: Sequelize): Promise<void> {
   if (sequelize.getDialect() !== "sqlite") return;
   await sequelize.query("PRAGMA journal_mode = WAL");
-  await sequelize.query("PRAGMA foreign_keys = ON");
-  await sequelize.query("PRAGMA busy_timeout = 5000");
-  await sequelize.query("PRAGMA synchronous = NORMAL");
 }

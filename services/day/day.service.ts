@@ -27,6 +27,7 @@ import { contextOf } from "./reception/queue-commands";
 import { QUEUE_COMMAND_PARAMS, callerParam, dayKeyParam, requestKeyParam } from "./day.params";
 import { places } from "./reception/queue-timeline";
 import { DayRepository } from "./store/day-repository";
+import { FencedError } from "./store/commit-errors";
 import { DayStore } from "./store/day-store";
 import { RendezvousStrategy, rendezvousOwner } from "./sharding/rendezvous.strategy";
 
@@ -43,6 +44,8 @@ const sharded = {
   idempotent: true,
 } as const;
 const SWEEP_MS = 10_000;
+/** Long enough for a joining node to receive its peers' INFO (they answer its DISCOVER at once). */
+const CLUSTER_SETTLE_MS = 1500;
 /** Keyed answers are kept at least 24 hours (API.md); pruned after two days. */
 const ANSWER_RETENTION_MS = 48 * 3600_000;
 /** Time for an answer to travel back to a caller that is still waiting. */
@@ -65,8 +68,18 @@ export function dayService(app: App): ServiceSchema {
   let registry: ActorRegistry;
   let relay: OutboxRelay;
   let sweeper: NodeJS.Timeout | null = null;
+  /** This node's id and the live `day` nodes as its registry sees them. */
+  let self = "";
+  let members: string[] = [];
 
+  /**
+   * The day's actor on this node. A caller whose view of the cluster differs
+   * from ours (a node just joined or left) may send us a day we do not own:
+   * it is told to retry rather than served, so one day never gets two busy
+   * activations while views settle.
+   */
   const actorFor = (dayKey: string) => {
+    if (members.length > 0 && rendezvousOwner(dayKey, members) !== self) throw new FencedError(dayKey);
     const { hospitalId, date } = parseDayKey(dayKey);
     return registry.get(hospitalId, date);
   };
@@ -289,18 +302,14 @@ export function dayService(app: App): ServiceSchema {
        * stale copy never answers once membership has settled.
        */
       "$services.changed"(this: { broker: Context["broker"] }) {
-        const nodes = this.broker.registry
-          .getServiceList({ onlyAvailable: true })
-          .filter((s) => s.name === "day")
-          .map((s) => s.nodeID)
-          .filter((id): id is string => typeof id === "string");
-        if (nodes.length === 0) return;
-        const self = this.broker.nodeID;
-        registry.retireWhere((actor) => rendezvousOwner(actor.dayKey, nodes) !== self);
+        members = dayNodes(this.broker);
+        if (members.length === 0) return;
+        registry.retireWhere((actor) => rendezvousOwner(actor.dayKey, members) !== self);
       },
     },
 
     created(this: { broker: Context["broker"] }) {
+      self = this.broker.nodeID;
       relay = resolveRelay(
         { transport: "in-process" },
         { broker: this.broker, sequelize: app.sequelize, now: () => clock.now() },
@@ -319,6 +328,10 @@ export function dayService(app: App): ServiceSchema {
     },
 
     async started(this: { broker: Context["broker"] }) {
+      // A node that just joined first hears who else is there, so it does not take days it does not own.
+      if (app.config.mode === "cluster")
+        await new Promise((resolve) => setTimeout(resolve, CLUSTER_SETTLE_MS));
+      members = dayNodes(this.broker);
       registry.start();
       await relay.start();
       sweeper = setInterval(() => {
@@ -342,4 +355,13 @@ export function dayService(app: App): ServiceSchema {
       await call("day.expireHolds", { dayKey: dayKeyOf(d.hospital_id, d.date) });
     await repository.pruneAnswers(clock.now() - ANSWER_RETENTION_MS);
   }
+}
+
+/** The nodes whose `day` service is live, by this node's registry (itself included once started). */
+function dayNodes(broker: Context["broker"]): string[] {
+  return broker.registry
+    .getServiceList({ onlyAvailable: true })
+    .filter((s) => s.name === "day")
+    .map((s) => s.nodeID)
+    .filter((id): id is string => typeof id === "string");
 }

@@ -21,7 +21,13 @@ import { keyId, priorAnswer } from "../decisions/request-key";
 import { dayKeyOf } from "../day-key";
 import { boardOf } from "../reception/board";
 import { nextCalledDeadline } from "../reception/queue-commands";
-import { CalendarChangedError, CapExceededError, FencedError, StaleLoadError } from "../store/commit-errors";
+import {
+  CalendarChangedError,
+  CapExceededError,
+  CommitConflictError,
+  FencedError,
+  StaleLoadError,
+} from "../store/commit-errors";
 import type { DayStore, Fence } from "../store/day-store";
 
 export interface ActorDeps {
@@ -75,7 +81,14 @@ export class DeadlineExceededError extends RetryableError {
 }
 
 /** Commit failures after which the same commands may run again on a fresh load. */
-const RERUNNABLE = [StaleLoadError, CalendarChangedError, CapExceededError];
+const RERUNNABLE = [StaleLoadError, CalendarChangedError, CapExceededError, CommitConflictError];
+
+/**
+ * How old a read's proof of currency may be. A day's copy can go stale without
+ * this actor knowing (another activation committed while membership was
+ * settling); reads re-check the day's commit count at most this often.
+ */
+const READ_PROOF_MS = 500;
 
 export class DayActor {
   private mailbox: Job[] = [];
@@ -83,6 +96,9 @@ export class DayActor {
   private state: DayState | null = null;
   private calendarVersion = 0;
   private fence: Fence = { epoch: null, commitsSeen: null };
+  /** The day's commit count as this activation last knew it (null: never committed), and when it checked. */
+  private commits: number | null = null;
+  private checkedAt = -Infinity;
   /** Answers given to keyed requests, by `keyId`; rebuilt with the state. */
   private answers = new Map<string, RecordedAnswer>();
   /** Appointment and ticket ids that exist as rows; the others are inserts. */
@@ -163,6 +179,7 @@ export class DayActor {
   private async turn(batch: Job[], rerun = false, overCap = new Set<number>()): Promise<void> {
     let state: DayState;
     try {
+      if (batch.some((job) => job.kind === "read")) await this.proveCurrent();
       state = await this.loaded();
     } catch (err) {
       for (const job of batch) job.reject(err);
@@ -262,7 +279,10 @@ export class DayActor {
       throw new UnknownDayError(this.hospitalId);
     }
     // Reading takes no epoch: the first commit does, and only if nothing committed since this load.
-    this.fence = { epoch: null, commitsSeen: day.commitsSeen };
+    // An activation reloading after a failed commit keeps its epoch: the fence says if it still may.
+    if (this.fence.epoch === null) this.fence = { epoch: null, commitsSeen: day.commitsSeen };
+    this.commits = day.commitsSeen;
+    this.checkedAt = this.deps.clock.now();
     this.calendarVersion = day.calendarVersion;
     this.answers = new Map(day.answers.map((a) => [keyId(a), a]));
     this.persisted.clear();
@@ -314,8 +334,24 @@ export class DayActor {
       now,
     });
     this.fence = { epoch, commitsSeen: null };
+    this.commits = (this.commits ?? 0) + 1;
+    this.checkedAt = now;
     for (const e of events) this.persisted.add((e.appointment ?? e.ticket)?.id ?? "");
     this.deps.relay.committed(records);
+  }
+
+  /**
+   * Before answering reads from memory: if the proof is old, compare the day's
+   * commit count with ours; someone else committed means our copy is stale, so
+   * it is dropped (and the epoch with it) and the day reloaded.
+   */
+  private async proveCurrent(): Promise<void> {
+    if (!this.state || this.deps.clock.now() - this.checkedAt < READ_PROOF_MS) return;
+    const commits = await this.deps.store.commitsOf(this.dayKey);
+    this.checkedAt = this.deps.clock.now();
+    if (commits === this.commits) return;
+    this.state = null;
+    this.fence = { epoch: null, commitsSeen: null };
   }
 
   /** Drops the in-memory day after a failed commit; fenced out means another activation owns it now. */

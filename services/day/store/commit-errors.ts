@@ -26,6 +26,13 @@ export class CalendarChangedError extends RetryableError {
   }
 }
 
+/** The database broke a lock wait between this commit and another one (a deadlock): nothing was written. */
+export class CommitConflictError extends RetryableError {
+  constructor(dayKey: string) {
+    super("COMMIT_CONFLICT", `Day ${dayKey} could not commit alongside another change; retry.`, { dayKey });
+  }
+}
+
 /** These patients would hold more upcoming appointments than allowed, counting other days' commits. */
 export class CapExceededError extends RetryableError {
   constructor(readonly patientIds: number[]) {

@@ -7,8 +7,8 @@
  * loaded, and last proves no patient holds more upcoming appointments than allowed.
  * Outbox events get their per-day `seq` in the same transaction (services/outbox).
  */
-import { QueryTypes, UniqueConstraintError } from "sequelize";
-import type { Sequelize, Transaction } from "sequelize";
+import { DatabaseError, QueryTypes, Transaction, UniqueConstraintError } from "sequelize";
+import type { Sequelize } from "sequelize";
 import type { App } from "../../../platform/app";
 import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
 import { calendarStillAt, loadCalendar } from "../../hospitals/calendar-repository";
@@ -21,7 +21,13 @@ import type { QueueSettings, QueueState, Ticket } from "../reception/queue-state
 import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
 import type { AppointmentRowRaw } from "./appointment-row";
 import { appointmentFromRow, appointmentToRow } from "./appointment-row";
-import { CalendarChangedError, CapExceededError, FencedError, StaleLoadError } from "./commit-errors";
+import {
+  CalendarChangedError,
+  CapExceededError,
+  CommitConflictError,
+  FencedError,
+  StaleLoadError,
+} from "./commit-errors";
 import type { TicketRowRaw } from "./ticket-row";
 import { ticketFromRow, ticketToRow } from "./ticket-row";
 
@@ -119,10 +125,22 @@ export class DayStore {
     };
   }
 
+  /** How many commits the day has had (null: never committed); a reader's proof that its copy is current. */
+  async commitsOf(dayKey: string): Promise<number | null> {
+    const rows = await this.sequelize.query<{ commits: number | string }>(
+      "SELECT commits FROM day_actors WHERE day_key = ?",
+      { replacements: [dayKey], type: QueryTypes.SELECT },
+    );
+    return rows.length === 0 ? null : Number(rows[0].commits);
+  }
+
   /** Writes one turn; answers the epoch the activation holds afterwards and the outbox rows written. */
   async commit(turn: Turn): Promise<{ epoch: number; records: OutboxRecord[] }> {
     try {
       return await this.sequelize.transaction(
+        // READ COMMITTED on MariaDB: the cap's locking read then locks the patient's rows only, not the
+        // index gaps around them, so commits of different patients never deadlock on each other.
+        this.isolation(),
         async (transaction): Promise<{ epoch: number; records: OutboxRecord[] }> => {
           const held = await this.fence(turn, transaction);
           if (!(await calendarStillAt(this.sequelize, turn.hospitalId, turn.calendarVersion, transaction)))
@@ -148,8 +166,17 @@ export class DayStore {
       // A unique key refused us (a seat, a patient's one live ticket): another activation wrote first.
       if (err instanceof UniqueConstraintError)
         throw turn.fence.epoch === null ? new StaleLoadError(turn.dayKey) : new FencedError(turn.dayKey);
+      // Two commits waited on each other's locks (same patient, different days): nothing was written.
+      const errno = err instanceof DatabaseError ? (err.parent as { errno?: number }).errno : undefined;
+      if (errno === 1213 || errno === 1205) throw new CommitConflictError(turn.dayKey);
       throw err;
     }
+  }
+
+  private isolation(): { isolationLevel?: Transaction.ISOLATION_LEVELS } {
+    return this.sequelize.getDialect() === "mysql"
+      ? { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }
+      : {};
   }
 
   /**
