@@ -11,6 +11,7 @@ import { accountsService } from "./services/accounts/accounts.service";
 import { apiService } from "./services/api/api.service";
 import type { RouteSpec } from "./services/api/routes";
 import { appointmentsService } from "./services/appointments/appointments.service";
+import { couponsService } from "./services/coupons/coupons.service";
 import { healthService } from "./services/health/health.service";
 import { hospitalsService } from "./services/hospitals/hospitals.service";
 import { notificationsService } from "./services/notifications/notifications.service";
@@ -35,6 +36,7 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   day: dayService,
   schedules: schedulesService,
   appointments: appointmentsService,
+  coupons: couponsService,
   queue: queueService,
   notifications: notificationsService,
 };

@@ -56,3 +56,15 @@ export async function claimKey(sequelize: Sequelize, claim: KeyClaim): Promise<u
 
 /** 1–64 of [A-Za-z0-9_-], as API.md fixes it. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Records the answer of a claimed key whose work committed outside a day actor (a coupon claim). */
+export async function recordAnswer(
+  sequelize: Sequelize,
+  key: { accountId: number; key: string },
+  answer: unknown,
+): Promise<void> {
+  await sequelize.query("UPDATE idempotency_keys SET response = ? WHERE account_id = ? AND idem_key = ?", {
+    replacements: [JSON.stringify(answer), key.accountId, key.key],
+    type: QueryTypes.UPDATE,
+  });
+}

@@ -10,6 +10,8 @@ import * as booking from "./migrations/002-booking";
 import * as reception from "./migrations/003-reception";
 import * as retries from "./migrations/004-retries";
 import * as outbox from "./migrations/005-outbox";
+import * as consumers from "./migrations/006-consumers";
+import * as coupons from "./migrations/007-coupons";
 
 interface Migration {
   id: string;
@@ -22,6 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: "003-reception", up: reception.up },
   { id: "004-retries", up: retries.up },
   { id: "005-outbox", up: outbox.up },
+  { id: "006-consumers", up: consumers.up },
+  { id: "007-coupons", up: coupons.up },
 ];
 
 /**

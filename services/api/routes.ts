@@ -33,6 +33,12 @@ export const API_ROUTES: Record<string, RouteSpec> = {
   "GET /me/appointments": { action: "appointments.listMine", roles: ["patient"] },
   "GET /hospitals/:hospitalId/appointments": staff("appointments.listDay"),
 
+  "POST /coupon-campaigns": staff("coupons.createCampaign"),
+  "GET /coupon-campaigns/:id": anyone("coupons.getCampaign"),
+  "POST /coupon-campaigns/:id/claim": { action: "coupons.claim", roles: ["patient"] },
+  "POST /coupon-campaigns/:id/reconcile": { action: "coupons.reconcile", roles: ["admin"] },
+  "GET /me/coupons": { action: "coupons.listMine", roles: ["patient"] },
+
   "POST /hospitals/:hospitalId/queue": { action: "queue.take", roles: ["patient"] },
   "POST /hospitals/:hospitalId/queue/desk": staff("queue.registerDesk"),
   "GET /hospitals/:hospitalId/queue": staff("queue.list"),

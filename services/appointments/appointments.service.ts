@@ -3,7 +3,7 @@ import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
 import { claimKey } from "../../platform/db/idempotency-keys";
-import { ClientError, forbidden, unprocessable } from "../../platform/errors";
+import { ClientError, forbidden } from "../../platform/errors";
 import {
   clockTimeParam,
   dateParam,
@@ -126,31 +126,9 @@ export function appointmentsService(app: App): ServiceSchema {
         async handler(ctx: Context<BookParams, Meta>) {
           const user = requireUser(ctx);
           const p = ctx.params;
-          if (p.couponCode) {
-            // Coupons arrive with the coupon service; until then no code is valid.
-            throw unprocessable("COUPON_INVALID", `Coupon ${p.couponCode} is not valid.`, {
-              field: "couponCode",
-            });
-          }
           const dayKey = dayKeyOf(p.hospitalId, p.date);
           const { key, replay } = await keyed(ctx, user, dayKey, p);
-          const booked =
-            replay ??
-            (
-              await ctx.call<OutcomeOf<"book">, object>("day.book", {
-                dayKey,
-                doctorId: p.doctorId,
-                start: p.start,
-                patientId: (
-                  await ctx.call<{ id: number }, object>("patients.ofAccount", {
-                    accountId: user.id,
-                    patientId: p.patientId,
-                  })
-                ).id,
-                accountId: user.id,
-                requestKey: key,
-              })
-            ).appointment;
+          const booked = replay ?? (await bookWithCoupon(ctx, user, p, dayKey, key));
           setStatus(ctx, 201, `/api/v1/appointments/${booked.id}`);
           return view(booked);
         },
@@ -207,6 +185,47 @@ export function appointmentsService(app: App): ServiceSchema {
       },
     },
   };
+
+  /**
+   * Books, holding the coupon (if any) while the day decides: used when the
+   * seat is sold, released when the day refuses. After an unclear failure (a
+   * timeout) it stays reserved for this booking, so a retry with the same key
+   * finds it reserved for itself and goes on.
+   */
+  async function bookWithCoupon(
+    ctx: Context<BookParams, Meta>,
+    user: AuthUser,
+    p: BookParams,
+    dayKey: string,
+    key: RequestKey | undefined,
+  ): Promise<Appointment> {
+    const coupon = p.couponCode
+      ? { code: p.couponCode, accountId: user.id, ref: key ? `idem:${key.key}` : `req:${ctx.requestID}` }
+      : null;
+    if (coupon) await ctx.call("coupons.reserve", { ...coupon, hospitalId: p.hospitalId });
+    const patient = await ctx.call<{ id: number }, object>("patients.ofAccount", {
+      accountId: user.id,
+      patientId: p.patientId,
+    });
+    let booked: Appointment;
+    try {
+      const outcome = await ctx.call<OutcomeOf<"book">, object>("day.book", {
+        dayKey,
+        doctorId: p.doctorId,
+        start: p.start,
+        patientId: patient.id,
+        accountId: user.id,
+        couponCode: p.couponCode ?? null,
+        requestKey: key,
+      });
+      booked = outcome.appointment;
+    } catch (err) {
+      if (coupon && err instanceof ClientError) await ctx.call("coupons.release", coupon);
+      throw err;
+    }
+    if (coupon) await ctx.call("coupons.use", { ...coupon, appointmentId: booked.id });
+    return booked;
+  }
 
   async function listed(ctx: Context, action: string, filter: object) {
     const page = await ctx.call<{ items: Appointment[]; total: number }, object>(action, filter);

@@ -1,0 +1,72 @@
+/**
+ * What a coupon campaign decides, with no I/O: whether it is open for claims
+ * at an instant, what a coupon takes off a price, and the coupon's life
+ * (issued → reserved → used, or back to issued when a booking fails). Pure.
+ */
+export type DiscountType = "amount" | "percent";
+export type CouponStatus = "issued" | "reserved" | "used" | "expired";
+
+export interface Discount {
+  type: DiscountType;
+  value: number;
+}
+
+export interface Campaign {
+  id: number;
+  name: string;
+  discount: Discount;
+  quantity: number;
+  /** Epoch ms; null means open from creation / with no end. */
+  startsAt: number | null;
+  endsAt: number | null;
+  /** A hospital's own campaign, usable only there; null for platform-wide. */
+  hospitalId: number | null;
+}
+
+/** Why a campaign takes no claims now, or null when it does. */
+export function closedReason(c: Campaign, now: number): string | null {
+  if (c.startsAt !== null && now < c.startsAt) return "The campaign has not started yet.";
+  if (c.endsAt !== null && now >= c.endsAt) return "The campaign has ended.";
+  return null;
+}
+
+/** The discount on `price` (whole won): never more than the price, never negative. */
+export function discountOn(d: Discount, price: number): number {
+  const raw = d.type === "amount" ? d.value : Math.floor((price * d.value) / 100);
+  return Math.max(0, Math.min(price, raw));
+}
+
+export type CouponMove = "reserve" | "use" | "release";
+
+/** Where a coupon stands: its status and what holds it (a booking's request key, then its appointment). */
+export interface CouponHold {
+  status: CouponStatus;
+  heldBy: string | null;
+}
+
+/**
+ * The coupon after `move` for the booking `ref` (its request key; `use`
+ * also names the appointment), "same" when the move was already made (a
+ * retry: nothing to do), or null when the coupon cannot make it.
+ */
+export function decideMove(
+  coupon: CouponHold,
+  move: CouponMove,
+  ref: string,
+  appointmentId: string | null = null,
+): CouponHold | "same" | null {
+  const { status, heldBy } = coupon;
+  switch (move) {
+    case "reserve":
+      if (status === "reserved" && heldBy === ref) return "same";
+      return status === "issued" ? { status: "reserved", heldBy: ref } : null;
+    case "use":
+      if (status === "used" && heldBy === appointmentId) return "same";
+      return status === "reserved" && heldBy === ref && appointmentId
+        ? { status: "used", heldBy: appointmentId }
+        : null;
+    case "release":
+      if (status === "issued") return "same";
+      return status === "reserved" && heldBy === ref ? { status: "issued", heldBy: null } : null;
+  }
+}
