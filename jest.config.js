@@ -20,6 +20,9 @@ const integration = (db) => ({
   roots,
   testMatch: ["**/*.int.spec.ts"],
   globals: { TEST_DB: db },
+  // The mock Kafka cluster (kcat), started once for the run: KAFKA_TEST_BROKERS.
+  globalSetup: "<rootDir>/test/support/kafka-mock.setup.ts",
+  globalTeardown: "<rootDir>/test/support/kafka-mock.teardown.ts",
 });
 
 module.exports = {

@@ -2,11 +2,13 @@
  * Broker options for a node, derived from the typed configuration (see
  * platform/config.ts, the only reader of the environment).
  */
+import crypto from "node:crypto";
 import type { BrokerOptions } from "moleculer";
 import { frequentHeartbeatChecks } from "./platform/broker/heartbeat-check";
 import { idempotentRetry } from "./platform/broker/idempotent-retry";
 import { failCallsToReplacedInstances } from "./platform/broker/replaced-instance";
 import type { AppConfig } from "./platform/config";
+import { GuardedPrometheusReporter } from "./platform/metrics/guarded-prometheus.reporter";
 
 /**
  * Seconds between heartbeats, and of silence after which a node counts as
@@ -24,7 +26,8 @@ export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOption
   const retry = idempotentRetry();
   return {
     namespace: config.namespace,
-    nodeID: config.nodeId ?? undefined,
+    // Moleculer's default id is the host name: it would reach logs and metrics labels. A random one is as unique.
+    nodeID: config.nodeId ?? `node-${crypto.randomBytes(3).toString("hex")}`,
     transporter: (config.transporter ?? undefined) as BrokerOptions["transporter"],
     logger: {
       type: "Console",
@@ -53,10 +56,16 @@ export function brokerOptions(config: AppConfig, overrides: Partial<BrokerOption
     registry: { strategy: "RoundRobin", preferLocal: false },
     metrics:
       config.metricsPort > 0
-        ? {
+        ? ({
             enabled: true,
-            reporter: { type: "Prometheus", options: { port: config.metricsPort, path: "/metrics" } },
-          }
+            reporter: new GuardedPrometheusReporter({
+              port: config.metricsPort,
+              host: config.metricsHost,
+              path: "/metrics",
+              token: config.metricsToken,
+            }),
+            // Moleculer's typings list reporter names, not instances; an instance is accepted at run time.
+          } as unknown as BrokerOptions["metrics"])
         : { enabled: false },
     ...rest,
     // Ours first: the first registered middleware wraps each call innermost, inside Timeout and Retry.

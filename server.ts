@@ -6,11 +6,16 @@
 import { loadConfig } from "./platform/config";
 import { isDatabaseEmpty, loadDemoData } from "./scripts/demo/load";
 import { createNode } from "./node";
+import { replCommands } from "./services/admin/admin-commands";
 import { localMoment } from "./platform/time";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const node = await createNode(config);
+  // In embedded mode there is no cluster for `npm run admin` to join: a node started in a terminal offers the REPL itself.
+  const repl = config.mode === "embedded" && process.stdin.isTTY;
+  const node = await createNode(config, {
+    broker: repl ? { replOptions: { customCommands: replCommands(), delimiter: "hre $" } as never } : {},
+  });
   const { broker, app } = node;
   if (config.seedOnEmpty && (await isDatabaseEmpty(app.sequelize))) {
     broker.logger.info("Empty database: loading demo data (200 hospitals)…");
@@ -23,6 +28,7 @@ async function main(): Promise<void> {
   }
   await broker.start();
   broker.logger.info(`Ready on http://localhost:${config.port}/api/v1 (${config.mode} mode)`);
+  if (repl) broker.repl();
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -48,4 +48,36 @@ describe("loadConfig", () => {
   test("SERVICES lists the services of this node", () => {
     expect(loadConfig({ SERVICES: "api, health ,accounts" }).services).toEqual(["api", "health", "accounts"]);
   });
+
+  test("without KAFKA_BROKERS events stay in-process; consumers retry 5 times by default", () => {
+    expect(loadConfig({})).toMatchObject({ kafka: null, consumers: { maxAttempts: 5 } });
+  });
+
+  test("KAFKA_BROKERS turns Kafka mode on, with namespace-aware client id and group prefix", () => {
+    expect(loadConfig({ KAFKA_BROKERS: "k1:9092, 10.0.0.2:9093", NAMESPACE: "staging" }).kafka).toEqual({
+      brokers: ["k1:9092", "10.0.0.2:9093"],
+      clientId: "staging",
+      groupPrefix: "staging.",
+      topicPrefix: "",
+    });
+    expect(
+      loadConfig({
+        KAFKA_BROKERS: "k1:9092",
+        KAFKA_CLIENT_ID: "node-7",
+        KAFKA_GROUP_PREFIX: "g-",
+        KAFKA_TOPIC_PREFIX: "run42.",
+        CONSUMER_MAX_ATTEMPTS: "3",
+      }),
+    ).toMatchObject({
+      kafka: { clientId: "node-7", groupPrefix: "g-", topicPrefix: "run42." },
+      consumers: { maxAttempts: 3 },
+    });
+  });
+
+  test("a malformed broker list or attempt count is named", () => {
+    for (const brokers of ["k1", "k1:9092,:1", "http://k1:9092", "k1:99999", ","]) {
+      expect(() => loadConfig({ KAFKA_BROKERS: brokers })).toThrow(/KAFKA_BROKERS/);
+    }
+    expect(() => loadConfig({ CONSUMER_MAX_ATTEMPTS: "0" })).toThrow(/CONSUMER_MAX_ATTEMPTS/);
+  });
 });

@@ -7,6 +7,17 @@ import path from "node:path";
 
 export type Mode = "embedded" | "cluster";
 
+/** Kafka mode: present only when `KAFKA_BROKERS` is set; otherwise events stay in-process. */
+export interface KafkaConfig {
+  /** "host:port" of each seed broker. */
+  brokers: string[];
+  clientId: string;
+  /** Put before each consumer's name to make its group id, so namespaces do not share groups. */
+  groupPrefix: string;
+  /** Put before every topic name (empty in production: `booking-events`); lets test runs not collide. */
+  topicPrefix: string;
+}
+
 export interface AppConfig {
   mode: Mode;
   dataDir: string;
@@ -21,6 +32,10 @@ export interface AppConfig {
   /** Moleculer namespace: nodes only see peers in the same one. */
   namespace: string;
   metricsPort: number;
+  /** Where the metrics port listens: loopback unless an operator opens it (compose sets 0.0.0.0). */
+  metricsHost: string;
+  /** When set, a scrape must send `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
   demoPassword: string;
   /** Comma-separated service names this node runs; empty means all of them. */
   services: string[];
@@ -30,6 +45,12 @@ export interface AppConfig {
   seedOnEmpty: boolean;
   /** Where "almost your turn" notices are POSTed as JSON, besides the log. */
   notifyWebhookUrl: string | null;
+  /** Null means in-process events (the embedded default). */
+  kafka: KafkaConfig | null;
+  consumers: {
+    /** Failed attempts after which an event is dead-lettered. */
+    maxAttempts: number;
+  };
   booking: {
     /** A day actor idle this long is passivated. */
     actorIdleMs: number;
@@ -113,6 +134,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
   }
 
+  const namespace = str("NAMESPACE") ?? "hospital";
+  const kafka = kafkaConfig(str, namespace, problems);
+
   const config: AppConfig = {
     mode,
     dataDir,
@@ -123,8 +147,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     jwtTtlSeconds: int("JWT_TTL_SECONDS", 3600, 60, 30 * 24 * 3600),
     port: int("PORT", 3000, 0, 65535),
     nodeId: str("NODE_ID"),
-    namespace: str("NAMESPACE") ?? "hospital",
+    namespace,
     metricsPort: int("METRICS_PORT", 3030, 0, 65535),
+    metricsHost: str("METRICS_HOST") ?? "127.0.0.1",
+    metricsToken: str("METRICS_TOKEN"),
     demoPassword: str("DEMO_PASSWORD") ?? "demo1234!",
     services: (str("SERVICES") ?? "")
       .split(",")
@@ -134,6 +160,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 10_000, 100, 600_000),
     seedOnEmpty: bool("SEED_ON_EMPTY", mode === "embedded"),
     notifyWebhookUrl: url("NOTIFY_WEBHOOK_URL"),
+    kafka,
+    consumers: { maxAttempts: int("CONSUMER_MAX_ATTEMPTS", 5, 1, 100) },
     booking: {
       actorIdleMs: int("ACTOR_IDLE_MS", 5 * 60_000, 1000, 24 * 3600_000),
       actorMaxDays: int("ACTOR_MAX_DAYS", 10_000, 10, 1_000_000),
@@ -143,4 +171,30 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const BROKER = /^[A-Za-z0-9._-]+:\d{1,5}$/;
+
+/**
+ * `KAFKA_BROKERS=host:port[,host:port]` turns Kafka mode on. Client id and
+ * group prefix default to the namespace, so two namespaces on one cluster do
+ * not steal each other's partitions.
+ */
+function kafkaConfig(str: (name: string) => string | null, namespace: string, problems: string[]) {
+  const raw = str("KAFKA_BROKERS");
+  if (raw === null) return null;
+  const brokers = raw
+    .split(",")
+    .map((b) => b.trim())
+    .filter(Boolean);
+  const bad = brokers.filter((b) => !BROKER.test(b) || Number(b.split(":")[1]) > 65535);
+  if (brokers.length === 0 || bad.length > 0) {
+    problems.push(`KAFKA_BROKERS must be host:port[,host:port] (got "${raw}")`);
+  }
+  return {
+    brokers,
+    clientId: str("KAFKA_CLIENT_ID") ?? namespace,
+    groupPrefix: str("KAFKA_GROUP_PREFIX") ?? `${namespace}.`,
+    topicPrefix: str("KAFKA_TOPIC_PREFIX") ?? "",
+  } satisfies KafkaConfig;
 }

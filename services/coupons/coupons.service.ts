@@ -103,6 +103,7 @@ export function couponsService(app: App): ServiceSchema {
         "The coupon could not be issued just now; nothing was issued. Retry.",
       );
     }
+    if (ctx.broker.isMetricsEnabled()) ctx.broker.metrics.increment("hre_coupons_issued_total");
     return { couponId, code, campaignId: campaign.id, status: "issued" };
   }
 
@@ -236,6 +237,15 @@ export function couponsService(app: App): ServiceSchema {
       },
 
       ...bookingActions(store, now),
+    },
+
+    created(this: { broker: Context["broker"] }) {
+      if (this.broker.isMetricsEnabled())
+        this.broker.metrics.register({
+          name: "hre_coupons_issued_total",
+          type: "counter",
+          description: "Coupons issued (claims made durable)",
+        });
     },
 
     started() {

@@ -11,7 +11,7 @@ import {
   pageWindow,
 } from "../../platform/params";
 import { requestHash } from "../../platform/request-hash";
-import { resolveRelay } from "../outbox/relays";
+import { relayConfigOf, resolveRelay } from "../outbox/relays";
 import type { OutboxRelay } from "../outbox/relays/transport";
 import { bookingWindow, isSlotOpen } from "../hospitals/day-schedule";
 import { ActorRegistry } from "./actor/actor-registry";
@@ -29,6 +29,10 @@ import { places } from "./reception/queue-timeline";
 import { DayRepository } from "./store/day-repository";
 import { FencedError } from "./store/commit-errors";
 import { DayStore } from "./store/day-store";
+import { dayMetrics } from "./day-metrics";
+import { outboxBacklog } from "../outbox/outbox-backlog";
+import { seatsOversold } from "./oversold";
+import { localMoment } from "../../platform/time";
 import { RendezvousStrategy, rendezvousOwner } from "./sharding/rendezvous.strategy";
 
 /**
@@ -68,6 +72,7 @@ export function dayService(app: App): ServiceSchema {
   let registry: ActorRegistry;
   let relay: OutboxRelay;
   let sweeper: NodeJS.Timeout | null = null;
+  let metrics: ReturnType<typeof dayMetrics>;
   /** This node's id and the live `day` nodes as its registry sees them. */
   let self = "";
   let members: string[] = [];
@@ -289,6 +294,42 @@ export function dayService(app: App): ServiceSchema {
           mailboxDepth: Math.max(0, ...registry.list().map((a) => a.depth)),
         }),
       },
+
+      /** This node's day actors, for the admin's `days`. */
+      actors: {
+        visibility: "public",
+        idempotent: true,
+        handler: () =>
+          registry
+            .list()
+            .map((a) => ({ dayKey: a.dayKey, depth: a.depth, seats: a.seats, waiting: a.waitingTickets })),
+      },
+
+      /** Lets go of a day on this node (the admin's `evict`); its next call loads it afresh. */
+      evict: {
+        visibility: "public",
+        params: { dayKey: dayKeyParam },
+        handler: (ctx: Context<DayParams>) => ({
+          evicted: registry.retireWhere((actor) => actor.dayKey === ctx.params.dayKey),
+        }),
+      },
+
+      /** Events not yet published (the admin's `outbox`). */
+      outbox: {
+        visibility: "public",
+        idempotent: true,
+        handler: () => outboxBacklog(app.sequelize, clock.now()),
+      },
+
+      /** Runs the invariant check and the gauges now (the REPL's `oversold`, tests); answers the oversold count. */
+      checkOversold: {
+        visibility: "public",
+        idempotent: true,
+        async handler() {
+          await metrics.sampleNow();
+          return { oversold: await seatsOversold(app, localMoment(app.now(), "Asia/Seoul").date) };
+        },
+      },
     },
 
     events: {
@@ -310,10 +351,12 @@ export function dayService(app: App): ServiceSchema {
 
     created(this: { broker: Context["broker"] }) {
       self = this.broker.nodeID;
-      relay = resolveRelay(
-        { transport: "in-process" },
-        { broker: this.broker, sequelize: app.sequelize, now: () => clock.now() },
-      );
+      metrics = dayMetrics(app, this.broker, () => registry);
+      relay = resolveRelay(relayConfigOf(app.config), {
+        broker: this.broker,
+        sequelize: app.sequelize,
+        now: () => clock.now(),
+      });
       registry = new ActorRegistry(
         {
           store: new DayStore(app),
@@ -322,6 +365,7 @@ export function dayService(app: App): ServiceSchema {
           newId: () => uuidv7(clock.now()),
           maxBatch: app.config.booking.actorMaxBatch,
           maxActiveAppointments: app.config.booking.maxActiveAppointments,
+          observer: metrics.observer,
         },
         { idleMs: app.config.booking.actorIdleMs, maxActors: app.config.booking.actorMaxDays },
       );
@@ -334,6 +378,7 @@ export function dayService(app: App): ServiceSchema {
       members = dayNodes(this.broker);
       registry.start();
       await relay.start();
+      metrics.start();
       sweeper = setInterval(() => {
         void sweepStaleWork(this.broker.call.bind(this.broker)).catch((err: unknown) =>
           this.broker.logger.warn("Sweep failed", err),
@@ -344,6 +389,7 @@ export function dayService(app: App): ServiceSchema {
 
     async stopped() {
       if (sweeper) clearInterval(sweeper);
+      metrics.stop();
       await registry.stop();
       await relay.stop();
     },

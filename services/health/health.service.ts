@@ -1,9 +1,12 @@
 import type { ServiceSchema } from "moleculer";
 import type { App } from "../../platform/app";
 import { RetryableError } from "../../platform/errors";
+import { createKafka } from "../../platform/kafka";
 
 /** Liveness (the process answers) and readiness (its dependencies answer too). */
 export function healthService(app: App): ServiceSchema {
+  // Its own connection: this node may run no Kafka producer or consumer and still report the cluster.
+  const kafka = app.config.kafka ? createKafka(app.config.kafka) : null;
   return {
     name: "health",
     actions: {
@@ -20,10 +23,15 @@ export function healthService(app: App): ServiceSchema {
             checks.database = false;
           }
           if (app.config.transporter) checks.transporter = this.broker.transit?.connected === true;
+          if (kafka) checks.kafka = await kafka.probe();
           if (Object.values(checks).every(Boolean)) return { status: "ready", checks };
           throw new RetryableError("NOT_READY", "A dependency is not reachable.", { checks });
         },
       },
+    },
+
+    async stopped() {
+      await kafka?.close();
     },
   };
 }

@@ -7,6 +7,7 @@
  * when the failure means "your view was stale" the turn runs once more on a
  * fresh load, otherwise its callers get a retryable error.
  */
+import { performance } from "node:perf_hooks";
 import type { Clock, Timer } from "../../../platform/clock";
 import { RetryableError } from "../../../platform/errors";
 import { localMoment } from "../../../platform/time";
@@ -39,6 +40,16 @@ export interface ActorDeps {
   maxBatch: number;
   /** Most upcoming appointments one patient may hold, across all days. */
   maxActiveAppointments: number;
+  /** Told what each turn did, for the metrics; optional. */
+  observer?: ActorObserver;
+}
+
+/** What an actor reports about its work (the day service turns it into metrics). */
+export interface ActorObserver {
+  /** A turn committed: how many commands it took, and how long its commit took (null: nothing to write). */
+  turn(commands: number, commitSeconds: number | null): void;
+  /** A booking was answered: "booked", "held", the refusal's code, or "failed" (not saved). */
+  booking(result: string): void;
 }
 
 /** How a command is sent: when its caller stops waiting, and the key that makes a retry safe. */
@@ -130,6 +141,27 @@ export class DayActor {
     return this.mailbox.length;
   }
 
+  /** Seats taken and offered over the day's slots, as this activation knows it (null when not loaded). */
+  get seats(): { booked: number; capacity: number } | null {
+    if (!this.state) return null;
+    let booked = 0;
+    let capacity = 0;
+    for (const slots of this.state.slots.values()) {
+      for (const slot of slots.values()) {
+        capacity += slot.capacity;
+        booked += slot.seats.filter((id) => id !== null).length;
+      }
+    }
+    return { booked, capacity };
+  }
+
+  /** Reception tickets waiting to be called, as this activation knows the day (0 when not loaded). */
+  get waitingTickets(): number {
+    let waiting = 0;
+    for (const t of this.state?.queue.tickets.values() ?? []) if (t.status === "waiting") waiting++;
+    return waiting;
+  }
+
   send(command: DayCommand, options: SendOptions = {}): Promise<Outcome> {
     return new Promise((resolve, reject) =>
       this.enqueue({
@@ -193,6 +225,7 @@ export class DayActor {
     const events: DayEvent[] = [];
     const recorded: RecordedAnswer[] = [];
     const seated = new Set<number>();
+    const bookings: string[] = [];
     for (const job of live) {
       if (job.kind === "read") {
         try {
@@ -213,6 +246,7 @@ export class DayActor {
         continue;
       }
       const decided = this.decide(state, job.command, now, overCap, events, seated);
+      if (job.command.type === "book") bookings.push(resultOf(decided.answer));
       if (job.key && decided.answer) {
         const entry: RecordedAnswer = { ...job.key, answer: decided.answer };
         this.answers.set(keyId(entry), entry);
@@ -220,9 +254,12 @@ export class DayActor {
       }
       answers.push(() => decided.deliver(job));
     }
+    let commitSeconds: number | null = null;
     if (events.length > 0 || recorded.length > 0) {
+      const began = performance.now();
       try {
         await this.commit(state, events, recorded, [...seated], now);
+        commitSeconds = (performance.now() - began) / 1000;
       } catch (err) {
         this.forget(err);
         if (!rerun && RERUNNABLE.some((kind) => err instanceof kind)) {
@@ -234,10 +271,13 @@ export class DayActor {
             ? err
             : new RetryableError("COMMIT_FAILED", "The change could not be saved; retry.");
         for (const job of live) job.reject(retryable);
+        bookings.forEach(() => this.deps.observer?.booking("failed"));
         return;
       }
     }
     for (const answer of answers) answer();
+    this.deps.observer?.turn(live.length, commitSeconds);
+    for (const result of bookings) this.deps.observer?.booking(result);
     if (events.some((e) => e.type === "appointment.held" || e.type === "queue.ticket.called"))
       this.scheduleDeadline();
   }
@@ -382,6 +422,12 @@ export class DayActor {
       );
     });
   }
+}
+
+/** How a booking's answer is counted: its appointment's status, or the refusal's code. */
+function resultOf(answer: Answer | null): string {
+  if (!answer) return "failed";
+  return answer.ok ? (answer.outcome.appointment?.status ?? "booked") : answer.error.code;
 }
 
 /** The first answer to a key, given again. */

@@ -8,12 +8,15 @@ import { ClaimingRelay } from "../claiming-relay";
 import type { RelayOptions } from "../claiming-relay";
 import type { OutboxRelay } from "./transport";
 import { OutboxStore } from "../outbox-store";
+import type { AppConfig } from "../../../platform/config";
 import { inProcessTransport } from "./in-process";
+import { kafkaTransport } from "./kafka";
 import type { TransportFactory } from "./transport";
 
 /** Transports by the name configuration uses. */
 export const TRANSPORTS = {
   "in-process": inProcessTransport,
+  kafka: kafkaTransport,
 } satisfies Record<string, TransportFactory>;
 
 export type TransportName = keyof typeof TRANSPORTS;
@@ -31,6 +34,13 @@ export interface RelayDependencies {
   sequelize: Sequelize;
   now?: () => number;
   every?: RelayOptions["every"];
+}
+
+/** The relay configuration of a node: Kafka when `KAFKA_BROKERS` is set, in-process otherwise. */
+export function relayConfigOf(config: Pick<AppConfig, "kafka">): RelayConfig {
+  return config.kafka
+    ? { transport: "kafka", settings: { kafka: config.kafka } }
+    : { transport: "in-process" };
 }
 
 /**
@@ -58,5 +68,7 @@ export function resolveRelay(config: RelayConfig, deps: RelayDependencies): Outb
 export { ClaimingRelay, retryDelay } from "../claiming-relay";
 export type { Every, RelayOptions } from "../claiming-relay";
 export { dispatchOnBus, inProcessTransport } from "./in-process";
+export { deadLetterTopic, fromKafkaValue, kafkaTransport, toKafkaValue, topicFor } from "./kafka";
+export type { KafkaEventValue } from "./kafka";
 export { OutboxPublishError } from "./transport";
 export type { OutboxRelay, OutboxTransport, TransportContext, TransportFactory } from "./transport";

@@ -1,0 +1,119 @@
+/**
+ * The admin console against a 2-node cluster on the real Redis transporter:
+ * `npm run admin -- <command>` (scripts/admin.ts, its own process) joins, asks
+ * every node, prints and exits.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { loadConfig } from "../../platform/config";
+import type { AppConfig } from "../../platform/config";
+import { createNode } from "../../node";
+import type { HospitalNode } from "../../node";
+import { createTestDatabase } from "../../test/support/databases";
+import type { TestDatabase } from "../../test/support/databases";
+import { createDoctor, createHospital } from "../../test/support/fixtures";
+import { addDays, localMoment } from "../../platform/time";
+
+const SECRET = "admin-test-secret-of-more-than-32-characters!";
+const ROOT = path.resolve(__dirname, "../..");
+const WORKER = ["accounts", "patients", "hospitals", "day", "schedules", "appointments", "coupons", "health"];
+
+describe("the admin console on a 2-node cluster", () => {
+  let db: TestDatabase;
+  const nodes: HospitalNode[] = [];
+  const namespace = `admin-${process.pid}-${Date.now()}`;
+  let hospitalId = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("mariadb");
+    const base: AppConfig = {
+      ...loadConfig({
+        TRANSPORTER: "redis://127.0.0.1:6379",
+        NAMESPACE: namespace,
+        JWT_SECRET: SECRET,
+        LOG_LEVEL: "warn",
+      }),
+      dbUrl: db.url,
+      port: 0,
+      metricsPort: 0,
+      seedOnEmpty: false,
+    };
+    for (const nodeId of ["admin-test-w1", "admin-test-w2"]) {
+      const node = await createNode({ ...base, nodeId, services: WORKER }, { broker: { logger: false } });
+      await node.broker.start();
+      nodes.push(node);
+    }
+    await Promise.all(nodes.map((n) => n.broker.waitForServices(["day"], 20_000)));
+    for (let i = 0; i < 100 && nodes.some((n) => daysNodes(n) < 2); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    hospitalId = (await createHospital(nodes[0].app)).id;
+    await createDoctor(nodes[0].app, hospitalId);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const node of nodes.reverse()) await node.stop();
+    await db.drop();
+  });
+
+  const daysNodes = (n: HospitalNode) =>
+    n.broker.registry.getServiceList({ onlyAvailable: true }).filter((s) => s.name === "day").length;
+
+  /**
+   * Runs `npm run admin -- <args>` as an operator would, in the cluster's namespace
+   * (asynchronously: the nodes in this process must keep answering meanwhile).
+   */
+  function admin(...args: string[]): Promise<{ code: number | null; out: string }> {
+    const child = spawn(process.execPath, ["--import", require.resolve("tsx"), "scripts/admin.ts", ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        TRANSPORTER: "redis://127.0.0.1:6379",
+        NAMESPACE: namespace,
+        JWT_SECRET: SECRET,
+      },
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    return new Promise((resolve) =>
+      child.once("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, out });
+      }),
+    );
+  }
+
+  test("days, day, evict, outbox and oversold answer from every node", async () => {
+    const today = localMoment(new Date(), "Asia/Seoul").date;
+    const dates = [1, 2, 3, 4, 5, 6].map((d) => addDays(today, d));
+    for (const date of dates) await nodes[0].broker.call("appointments.availability", { hospitalId, date });
+
+    const days = await admin("days");
+    expect(days.code).toBe(0);
+    for (const date of dates) expect(days.out).toContain(`${hospitalId}:${date}`);
+    const owners = new Set(
+      dates.map(
+        (date) =>
+          days.out
+            .split("\n")
+            .find((l) => l.includes(`${hospitalId}:${date}`))
+            ?.split(/\s+/)[1],
+      ),
+    );
+    expect([...owners].every((o) => o === "admin-test-w1" || o === "admin-test-w2")).toBe(true);
+
+    const day = await admin("day", String(hospitalId), dates[0]);
+    expect(day.code).toBe(0);
+    expect(day.out).toContain(`"hospitalId": ${hospitalId}`);
+    expect(day.out).toContain(`"date": "${dates[0]}"`);
+
+    const evict = await admin("evict", String(hospitalId), dates[0]);
+    expect(evict.out).toContain("Evicted 1 activation(s)");
+    expect((await admin("days")).out).not.toContain(`${hospitalId}:${dates[0]}`);
+
+    expect((await admin("outbox")).out).toMatch(/pending \d+, oldest/);
+    expect((await admin("oversold")).out).toContain("oversold 0");
+    expect((await admin("nonsense")).out).toContain('Unknown command "nonsense"');
+  });
+});
