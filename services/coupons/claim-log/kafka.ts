@@ -15,6 +15,8 @@ export function kafkaClaimLog(kafka: KafkaClient, topicPrefix: string): ClaimLog
   const topic = topicFor(CLAIMED, topicPrefix);
   return {
     async append(claim: ClaimedCoupon) {
+      // Not connected means certainly not sent: fail at once rather than hold the patient's request.
+      if (!producer.ready()) throw new Error("Kafka is not connected; the claim was not sent");
       const key = `campaign:${claim.campaignId}`;
       // The claim is one event of its own: its coupon id is its event id, and it has no per-key sequence.
       const value = toKafkaValue({
