@@ -88,7 +88,7 @@ function readPid(read: () => string): number | null {
 }
 
 /** utime + stime of a process; 0 when unknown, so its share is counted under "others". */
-function processMicros(pid: number | null): number {
+export function processMicros(pid: number | null): number {
   if (pid === null) return 0;
   try {
     // The command name in parentheses may hold spaces; the fields after it are fixed.

@@ -20,6 +20,10 @@ export interface LoadResult {
   errors: Map<string, number>;
   /** The first message seen with each of those codes. */
   samples: Map<string, string>;
+  /** The status of each shot, in shot order (0: failed connection); set by runLoad. */
+  statusOf?: Uint16Array;
+  /** When each shot was answered, in ms since the run began; set by runLoad. */
+  doneAtMs?: Float64Array;
 }
 
 interface Answer {
@@ -41,17 +45,25 @@ export async function runLoad(
     statuses: new Map(),
     errors: new Map(),
     samples: new Map(),
+    statusOf: new Uint16Array(shots.length),
+    doneAtMs: new Float64Array(shots.length),
   };
+  const statusOf = result.statusOf as Uint16Array;
+  const doneAtMs = result.doneAtMs as Float64Array;
   const bump = (map: Map<string | number, number>, key: string | number) =>
     map.set(key, (map.get(key) ?? 0) + 1);
   let next = 0;
+  let runBegan = 0;
 
   async function worker(): Promise<void> {
     while (next < shots.length) {
       const i = next++;
       const began = performance.now();
       const answer = await post(agent, url, shots[i]);
-      result.latenciesMs[i] = performance.now() - began;
+      const done = performance.now();
+      result.latenciesMs[i] = done - began;
+      doneAtMs[i] = done - runBegan;
+      statusOf[i] = answer.status;
       bump(result.statuses, answer.status);
       if (answer.status < 200 || answer.status >= 300) {
         const { code, message } = describeError(answer);
@@ -62,7 +74,7 @@ export async function runLoad(
     }
   }
 
-  const began = performance.now();
+  const began = (runBegan = performance.now());
   await Promise.all(Array.from({ length: Math.min(connections, shots.length) }, worker));
   result.elapsedMs = performance.now() - began;
   agent.destroy();

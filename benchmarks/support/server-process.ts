@@ -5,16 +5,43 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ServiceSchema } from "moleculer";
 import { loadConfig } from "../../platform/config";
 import { createNode } from "../../node";
 import type { HospitalNode } from "../../node";
+import type { App } from "../../platform/app";
+import type { RouteSpec } from "../../services/api/routes";
+import { COUPON_DESIGNS, couponBenchRoutes } from "../alternatives/coupon-variants";
 import { VARIANTS, benchRoutes } from "./variants";
+
+/** Which benchmark's own services and routes the node gets besides the real ones. */
+export type Suite = "hotspot" | "coupons";
+
+const SUITES: Record<
+  Suite,
+  () => { services: ((app: App) => ServiceSchema)[]; routes: Record<string, RouteSpec> }
+> = {
+  hotspot: () => ({
+    services: VARIANTS.flatMap((v) => (v.service ? [v.service.create] : [])),
+    routes: benchRoutes(),
+  }),
+  coupons: () => ({
+    services: COUPON_DESIGNS.flatMap((d) => (d.service ? [d.service.create] : [])),
+    routes: couponBenchRoutes(),
+  }),
+};
 
 export interface StartMessage {
   type: "start";
   dbUrl: string;
   redisUrl: string;
   jwtSecret: string;
+  /** "hotspot" when absent. */
+  suite?: Suite;
+  /** Turns Kafka mode on (KAFKA_BROKERS). */
+  kafkaBrokers?: string;
+  /** Moleculer namespace, also the prefix of the product's Redis keys and Kafka groups. */
+  namespace?: string;
 }
 
 /** After "start": "cpu" asks for the CPU time this process has used so far, "stop" ends it. */
@@ -25,17 +52,20 @@ export type ServerMessage =
 
 async function serve(start: StartMessage): Promise<HospitalNode> {
   const config = {
-    ...loadConfig({ JWT_SECRET: start.jwtSecret, LOG_LEVEL: "warn" }),
+    ...loadConfig({
+      JWT_SECRET: start.jwtSecret,
+      LOG_LEVEL: "warn",
+      KAFKA_BROKERS: start.kafkaBrokers,
+      NAMESPACE: start.namespace,
+    }),
     dbUrl: start.dbUrl,
     redisUrl: start.redisUrl,
     port: 0,
     metricsPort: 0,
     seedOnEmpty: false,
   };
-  const node = await createNode(config, {
-    extraServices: VARIANTS.flatMap((v) => (v.service ? [v.service.create] : [])),
-    extraRoutes: benchRoutes(),
-  });
+  const extras = SUITES[start.suite ?? "hotspot"]();
+  const node = await createNode(config, { extraServices: extras.services, extraRoutes: extras.routes });
   await node.broker.start();
   return node;
 }

@@ -275,6 +275,6 @@ function view(c: Campaign) {
 }
 
 function created(ctx: Context, answer: ClaimAnswer): ClaimAnswer {
-  setStatus(ctx, 201);
+  setStatus(ctx, 201, "/api/v1/me/coupons");
   return answer;
 }
