@@ -32,6 +32,24 @@ export interface ClaimedCoupon {
   at: number;
 }
 
+interface CouponRow {
+  id: string;
+  campaign_id: number;
+  account_id: number;
+  code: string;
+  status: CouponStatus;
+  held_by: string | null;
+}
+
+const couponOf = (r: CouponRow): Coupon => ({
+  id: r.id,
+  campaignId: Number(r.campaign_id),
+  accountId: Number(r.account_id),
+  code: r.code,
+  status: r.status,
+  heldBy: r.held_by,
+});
+
 const orNull = (v: number | string | null) => (v === null ? null : Number(v));
 
 const campaignOf = (r: CampaignRow): Campaign => ({
@@ -115,50 +133,23 @@ export class CouponStore {
   }
 
   async couponsOf(accountId: number): Promise<(Coupon & { discount: Discount })[]> {
-    const rows = await this.select<{
-      id: string;
-      campaign_id: number;
-      account_id: number;
-      code: string;
-      status: CouponStatus;
-      held_by: string | null;
-      discount_type: Discount["type"];
-      discount_value: number;
-    }>(
+    const rows = await this.select<CouponRow & { discount_type: Discount["type"]; discount_value: number }>(
       `SELECT c.id, c.campaign_id, c.account_id, c.code, c.status, c.held_by, k.discount_type, k.discount_value
          FROM coupons c JOIN coupon_campaigns k ON k.id = c.campaign_id WHERE c.account_id = ? ORDER BY c.issued_at DESC`,
       [accountId],
     );
     return rows.map((r) => ({
-      id: r.id,
-      campaignId: Number(r.campaign_id),
-      accountId: Number(r.account_id),
-      code: r.code,
-      status: r.status,
-      heldBy: r.held_by,
+      ...couponOf(r),
       discount: { type: r.discount_type, value: Number(r.discount_value) },
     }));
   }
 
   async byCode(code: string): Promise<Coupon | null> {
-    const rows = await this.select<{
-      id: string;
-      campaign_id: number;
-      account_id: number;
-      code: string;
-      status: CouponStatus;
-      held_by: string | null;
-    }>("SELECT id, campaign_id, account_id, code, status, held_by FROM coupons WHERE code = ?", [code]);
-    if (rows.length === 0) return null;
-    const r = rows[0];
-    return {
-      id: r.id,
-      campaignId: Number(r.campaign_id),
-      accountId: Number(r.account_id),
-      code: r.code,
-      status: r.status,
-      heldBy: r.held_by,
-    };
+    const rows = await this.select<CouponRow>(
+      "SELECT id, campaign_id, account_id, code, status, held_by FROM coupons WHERE code = ?",
+      [code],
+    );
+    return rows.length === 0 ? null : couponOf(rows[0]);
   }
 
   /** Moves a coupon from one status to the next only if it is still where the caller saw it. */

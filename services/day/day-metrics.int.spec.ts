@@ -4,8 +4,8 @@
  * figure moves when its cause happens.
  */
 import { spawnSync } from "node:child_process";
-import net from "node:net";
 import os from "node:os";
+import { freePort } from "../../test/support/ports";
 import { startTestNode } from "../../test/support/test-node";
 import type { TestNode } from "../../test/support/test-node";
 import { createDoctor, createHospital, createPatients, createUser } from "../../test/support/fixtures";
@@ -94,14 +94,3 @@ describe("the metrics exporter", () => {
     expect(checked.status).toBe(0);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

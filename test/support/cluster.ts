@@ -9,7 +9,6 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -23,6 +22,7 @@ import { defineModels } from "../../platform/db/models";
 import type { Models } from "../../platform/db/models";
 import { signToken } from "../../services/accounts/tokens";
 import { createTestDatabase } from "./databases";
+import { freePort } from "./ports";
 import type { TestDatabase } from "./databases";
 
 const REDIS = { host: "127.0.0.1", port: 6379 };
@@ -343,16 +343,4 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-/** A port free right now for the gateway to listen on. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -10,20 +10,13 @@ import type { TestNode } from "../../../test/support/test-node";
 import { FakeClock } from "../../../test/support/fake-clock";
 import { createDoctor, createHospital, createPatients } from "../../../test/support/fixtures";
 import { changeCalendar } from "../../hospitals/calendar-repository";
-import type { OutboxRelay } from "../../outbox/relays/transport";
+import { quietRelay } from "../../../test/support/quiet-relay";
 import type { RequestKey } from "../decisions/request-key";
 import { DayStore } from "../store/day-store";
 import { DayActor } from "./day-actor";
 
 const NOW = Date.parse("2026-11-22T23:00:00Z"); // Monday 08:00 in Seoul
 const DAY = "2026-11-24";
-const quietRelay: OutboxRelay = {
-  committed: () => undefined,
-  sweep: () => Promise.resolve(0),
-  drain: () => Promise.resolve(),
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
-};
 
 describe("a day actor", () => {
   let node: TestNode;

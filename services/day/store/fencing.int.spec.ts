@@ -1,5 +1,5 @@
 import { QueryTypes } from "sequelize";
-import type { OutboxRelay } from "../../outbox/relays/transport";
+import { quietRelay } from "../../../test/support/quiet-relay";
 import { startTestNode } from "../../../test/support/test-node";
 import type { TestNode } from "../../../test/support/test-node";
 import { createDoctor, createHospital, createPatients } from "../../../test/support/fixtures";
@@ -11,13 +11,6 @@ import { systemClock } from "../../../platform/clock";
 
 const NOW = "2026-11-22T23:00:00Z";
 const DAY = "2026-11-24";
-const quietRelay: OutboxRelay = {
-  committed: () => undefined,
-  sweep: () => Promise.resolve(0),
-  drain: () => Promise.resolve(),
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
-};
 
 describe("fencing: two live activations of one day", () => {
   let node: TestNode;
