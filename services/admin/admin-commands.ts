@@ -86,6 +86,23 @@ export const ADMIN_COMMANDS: AdminCommand[] = [
     },
   },
   {
+    command: "dlq [replayId]",
+    description:
+      "Events consumers gave up on (embedded mode; Kafka keeps them on <topic>.dlq); `dlq <id>` replays one",
+    async run(broker, args) {
+      if (args.replayId)
+        return json(await broker.call("day.replayDeadLetter", { id: Number(args.replayId) }));
+      const letters =
+        await broker.call<
+          { id: number; consumer: string; type: string; eventId: string; attempts: number; error: string }[]
+        >("day.deadLetters");
+      if (letters.length === 0) return "No dead letters.";
+      return letters
+        .map((l) => `#${l.id} ${l.consumer} ${l.type} ${l.eventId} after ${l.attempts} attempts: ${l.error}`)
+        .join("\n");
+    },
+  },
+  {
     command: "oversold",
     description: "Runs the invariant check now: seats held beyond their slot's capacity (must be 0)",
     async run(broker) {
@@ -108,8 +125,9 @@ export async function runAdminCommand(broker: ServiceBroker, argv: readonly stri
   const def = ADMIN_COMMANDS.find((c) => c.command.split(" ")[0] === name);
   if (!def)
     return `Unknown command "${name ?? ""}". Commands: ${ADMIN_COMMANDS.map((c) => c.command).join(", ")}`;
-  const names = [...def.command.matchAll(/<(\w+)>/g)].map((m) => m[1]);
-  if (rest.length < names.length) return `Usage: ${def.command}`;
+  const names = [...def.command.matchAll(/[<[](\w+)[>\]]/g)].map((m) => m[1]);
+  const required = [...def.command.matchAll(/<(\w+)>/g)].length;
+  if (rest.length < required) return `Usage: ${def.command}`;
   return def.run(broker, Object.fromEntries(names.map((n, i) => [n, rest[i]])));
 }
 

@@ -116,4 +116,27 @@ describe("the admin console on a 2-node cluster", () => {
     expect((await admin("oversold")).out).toContain("oversold 0");
     expect((await admin("nonsense")).out).toContain('Unknown command "nonsense"');
   });
+
+  test("dlq lists a dead letter and replays it; coupons compares a campaign's counter with the database", async () => {
+    const { sequelize } = nodes[0].app;
+    await sequelize.query(
+      `INSERT INTO dead_letters (consumer, event_id, stream_key, type, payload, error, attempts, created_at)
+       VALUES ('test.consumer', 'ev-dead-1', '1:2026-12-01', 'appointment.booked', '{}', 'boom', 5, 0)`,
+    );
+    const listed = await admin("dlq");
+    const id = /#(\d+) test\.consumer appointment\.booked ev-dead-1 after 5 attempts: boom/.exec(
+      listed.out,
+    )?.[1];
+    expect(id).toBeDefined();
+    expect((await admin("dlq", String(id))).out).toContain('"replayed": "ev-dead-1"');
+    expect((await admin("dlq")).out).toContain("No dead letters.");
+
+    await sequelize.query(
+      `INSERT INTO coupon_campaigns (id, name, discount_type, discount_value, quantity, starts_at, ends_at, hospital_id, created_by, created_at)
+       VALUES (77, 'test', 'amount', 1000, 5, NULL, NULL, NULL, 1, 0)`,
+    );
+    const coupons = await admin("coupons", "77");
+    expect(coupons.out).toContain('"campaignId": 77');
+    expect(coupons.out).toContain('"remaining": 5');
+  });
 });

@@ -31,6 +31,8 @@ import { FencedError } from "./store/commit-errors";
 import { DayStore } from "./store/day-store";
 import { dayMetrics } from "./day-metrics";
 import { outboxBacklog } from "../outbox/outbox-backlog";
+import { listDeadLetters, takeDeadLetter } from "../outbox/dead-letters";
+import { dispatchOnBus } from "../outbox/relays/in-process";
 import { seatsOversold } from "./oversold";
 import { localMoment } from "../../platform/time";
 import { RendezvousStrategy, rendezvousOwner } from "./sharding/rendezvous.strategy";
@@ -312,6 +314,25 @@ export function dayService(app: App): ServiceSchema {
         handler: (ctx: Context<DayParams>) => ({
           evicted: registry.retireWhere((actor) => actor.dayKey === ctx.params.dayKey),
         }),
+      },
+
+      /** Dead letters of the consumers (the admin's `dlq`). */
+      deadLetters: {
+        visibility: "public",
+        idempotent: true,
+        handler: () => listDeadLetters(app.sequelize),
+      },
+
+      /** Publishes dead letter `id` again for its consumer (the admin's `dlq replay <id>`). */
+      replayDeadLetter: {
+        visibility: "public",
+        params: { id: idParam },
+        async handler(this: { broker: Context["broker"] }, ctx: Context<{ id: number }>) {
+          const event = await takeDeadLetter(app.sequelize, ctx.params.id);
+          if (!event) throw notFound("Dead letter", ctx.params.id);
+          await dispatchOnBus(this.broker, event);
+          return { replayed: event.eventId, type: event.type };
+        },
       },
 
       /** Events not yet published (the admin's `outbox`). */
