@@ -87,6 +87,17 @@ describe("the metrics exporter", () => {
     text = await (await scrape()).text();
     expect(value(text, "hre_seats_oversold")).toBe(1);
 
+    // A backlog a node holds leased (so this node's relay leaves it) shows as pending, with its age.
+    await node.app.sequelize.query(
+      `INSERT INTO outbox_events (event_id, stream_key, seq, type, payload, created_at, dispatched_at, claimed_by, claimed_until, attempts)
+       VALUES ('ev-stuck', 'stuck:1', 1, 'appointment.booked', '{}', ?, NULL, 'elsewhere', ?, 0)`,
+      { replacements: [node.app.now().getTime() - 90_000, node.app.now().getTime() + 3_600_000] },
+    );
+    await node.broker.call("day.checkOversold");
+    text = await (await scrape()).text();
+    expect(value(text, "hre_outbox_pending")).toBeGreaterThanOrEqual(1);
+    expect(value(text, "hre_outbox_oldest_seconds")).toBeGreaterThanOrEqual(60);
+
     const checked = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     if (checked.error)
       throw new Error(`promtool is needed (Debian package prometheus): ${checked.error.message}`);
