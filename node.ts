@@ -7,6 +7,7 @@ import { ServiceBroker } from "moleculer";
 import { brokerOptions } from "./moleculer.config";
 import type { Clock } from "./platform/clock";
 import { systemClock } from "./platform/clock";
+import { withOwnParamRules } from "./platform/params";
 import { accountsService } from "./services/accounts/accounts.service";
 import { apiService } from "./services/api/api.service";
 import type { RouteSpec } from "./services/api/routes";
@@ -92,10 +93,10 @@ export async function createNode(config: AppConfig, options: NodeOptions = {}): 
   const names = config.services.length > 0 ? config.services : SERVICE_NAMES;
   for (const name of names) {
     broker.createService(
-      name === "api" ? apiService(app, options.extraRoutes) : SERVICE_FACTORIES[name](app),
+      withOwnParamRules(name === "api" ? apiService(app, options.extraRoutes) : SERVICE_FACTORIES[name](app)),
     );
   }
-  for (const factory of options.extraServices ?? []) broker.createService(factory(app));
+  for (const factory of options.extraServices ?? []) broker.createService(withOwnParamRules(factory(app)));
 
   return {
     app,

@@ -12,6 +12,7 @@ import * as retries from "./migrations/004-retries";
 import * as outbox from "./migrations/005-outbox";
 import * as consumers from "./migrations/006-consumers";
 import * as coupons from "./migrations/007-coupons";
+import * as accessLog from "./migrations/008-access-log";
 
 interface Migration {
   id: string;
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: "005-outbox", up: outbox.up },
   { id: "006-consumers", up: consumers.up },
   { id: "007-coupons", up: coupons.up },
+  { id: "008-access-log", up: accessLog.up },
 ];
 
 /**

@@ -4,8 +4,12 @@ import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { requireUser } from "../../platform/auth";
 import { badInput, conflict, notFound, unauthorized } from "../../platform/errors";
-import { dateParam, idParam, setStatus } from "../../platform/params";
+import { dateParam, emailParam, idParam, nameParam, normalizeEmail, setStatus } from "../../platform/params";
+import { LoginThrottle, MemoryAttemptStore } from "./login-throttle";
+import type { AttemptStore } from "./login-throttle";
+import { passwordParam } from "./password-policy";
 import { hashPassword, verifyPassword } from "./passwords";
+import { RedisAttemptStore } from "./redis-attempts";
 import { signToken } from "./tokens";
 
 interface SignupParams {
@@ -16,26 +20,38 @@ interface SignupParams {
   birthDate: string;
 }
 
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
+/** The caller's address, as the gateway saw it (absent for internal callers). */
+type LoginMeta = { clientAddress?: string };
+
+/** Failure counters shared by every node where Redis is configured, else this process's own. */
+const attemptStore = (app: App): AttemptStore =>
+  app.config.redisUrl
+    ? new RedisAttemptStore(app.config.redisUrl, `${app.config.namespace}:accounts`)
+    : new MemoryAttemptStore(() => app.now().getTime());
 
 /** Sign-up, sign-in and the user lookup the gateway makes for every token. */
 export function accountsService(app: App): ServiceSchema {
   const { User, Patient } = app.models;
+  const store = attemptStore(app);
+  const throttle = new LoginThrottle(store);
   return {
     name: "accounts",
+    async stopped() {
+      await store.close();
+    },
     actions: {
       /** Creates a patient account and its "self" patient profile. */
       signup: {
         params: {
-          email: { type: "email", max: 190 },
-          password: { type: "string", min: 8, max: 128 },
-          name: { type: "string", trim: true, min: 1, max: 60 },
+          $$strict: true,
+          email: emailParam,
+          password: passwordParam,
+          name: nameParam(60),
           phone: { type: "string", trim: true, pattern: /^\+?[0-9-]{8,20}$/ },
           birthDate: dateParam,
         },
         async handler(ctx: Context<SignupParams>) {
-          const { password, name, phone, birthDate } = ctx.params;
-          const email = normalizeEmail(ctx.params.email);
+          const { email, password, name, phone, birthDate } = ctx.params;
           if (birthDate > app.now().toISOString().slice(0, 10)) {
             throw badInput("birthDate", "The 'birthDate' field cannot be in the future.");
           }
@@ -61,16 +77,29 @@ export function accountsService(app: App): ServiceSchema {
         },
       },
 
+      /**
+       * A token for a right email and password. Unknown emails cost the same as
+       * wrong passwords (a decoy hash is verified), and a blocked email or
+       * address is refused before any hash is checked (429, API.md "Accounts").
+       */
       login: {
         idempotent: true,
         params: {
+          $$strict: true,
           email: { type: "string", min: 1, max: 190 },
           password: { type: "string", min: 1, max: 128 },
         },
-        async handler(ctx: Context<{ email: string; password: string }>) {
-          const user = await User.findOne({ where: { email: normalizeEmail(ctx.params.email) } });
+        async handler(ctx: Context<{ email: string; password: string }, LoginMeta>) {
+          const email = normalizeEmail(ctx.params.email);
+          const address = ctx.meta.clientAddress ?? "internal";
+          await throttle.check(email, address);
+          const user = await User.findOne({ where: { email } });
           const ok = await verifyPassword(user?.get("passwordHash") ?? null, ctx.params.password);
-          if (!user || !ok) throw unauthorized("INVALID_CREDENTIALS", "Email or password is wrong.");
+          if (!user || !ok) {
+            await throttle.failed(email, address);
+            throw unauthorized("INVALID_CREDENTIALS", "Email or password is wrong.");
+          }
+          await throttle.succeeded(email);
           const role = user.role;
           const hospitalId = user.hospitalId;
           const token = signToken(
@@ -86,7 +115,7 @@ export function accountsService(app: App): ServiceSchema {
       resolve: {
         idempotent: true,
         visibility: "public",
-        params: { id: idParam },
+        params: { $$strict: true, id: idParam },
         async handler(ctx: Context<{ id: number }>): Promise<AuthUser | null> {
           const user = await User.findByPk(ctx.params.id, { attributes: ["id", "role", "hospitalId"] });
           return user ? { id: user.id, role: user.role, hospitalId: user.hospitalId } : null;
@@ -107,6 +136,7 @@ export function accountsService(app: App): ServiceSchema {
       /** The signed-in user's account and the patients (self and family) they may book for. */
       me: {
         idempotent: true,
+        params: { $$strict: true },
         async handler(ctx: Context<unknown, AuthMeta>) {
           const caller = requireUser(ctx);
           const user = await User.findByPk(caller.id);

@@ -28,11 +28,27 @@ function secretKey(secret: string): KeyObject {
   return key;
 }
 
-/** The claims of a valid, unexpired token, or null for anything else. */
-export function verifyToken(token: string, secret: string): TokenClaims | null {
+/** How far a token's `iat` may lie ahead of our clock: other nodes' clocks drift a little. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * The claims of a valid, unexpired token, or null for anything else. `exp` is
+ * required (a token without one would never expire), `iat` may not lie in the
+ * future beyond a small skew, and `nbf` is honoured (by jsonwebtoken).
+ */
+export function verifyToken(token: string, secret: string, nowMs = Date.now()): TokenClaims | null {
   try {
-    const payload = jwt.verify(token, secretKey(secret), { algorithms: ["HS256"] });
+    const payload = jwt.verify(token, secretKey(secret), {
+      algorithms: ["HS256"],
+      clockTimestamp: Math.floor(nowMs / 1000),
+    });
     if (typeof payload !== "object" || typeof payload.sub !== "string") return null;
+    if (typeof payload.exp !== "number") return null;
+    if (
+      payload.iat !== undefined &&
+      (typeof payload.iat !== "number" || payload.iat > nowMs / 1000 + CLOCK_SKEW_SECONDS)
+    )
+      return null;
     const role = payload.role as unknown;
     if (role !== "patient" && role !== "staff" && role !== "admin") return null;
     const hid = payload.hid as unknown;

@@ -9,20 +9,29 @@ import { badInput, forbidden, unauthorized } from "../../platform/errors";
 import { verifyToken } from "../accounts/tokens";
 import type { DayBusEvent } from "../day/day-events";
 import { RETRY_AFTER_SECONDS, toErrorResponse } from "./error-response";
+import { assertKnownFields, assertNoControlCharacters } from "./input-guard";
 import { LiveHub } from "./live";
-import { liveAliases } from "./live-routes";
+import { isLiveStream, liveAliases } from "./live-routes";
+import { securityHeaders } from "./security-headers";
 import { PAGE_ALIASES } from "./pages";
 import type { RouteSpec } from "./routes";
 import { API_ROUTES } from "./routes";
 
-type Req = IncomingMessage;
+type Req = IncomingMessage & {
+  $params?: Record<string, unknown>;
+  $action?: { params?: unknown };
+};
 
-/** Hands a valid `Idempotency-Key` header to the action (API.md "Retries"); a malformed one is a 422 naming it. */
-function passIdempotencyKey(
-  ctx: Context<unknown, { idempotencyKey?: string }>,
-  _route: unknown,
-  req: Req,
-): void {
+/** What the gateway puts in `ctx.meta` for the actions: the caller's address (login throttling). */
+type GatewayMeta = { idempotencyKey?: string; clientAddress?: string };
+
+/**
+ * Hands the action what it may need from the request: the caller's address, and a valid
+ * `Idempotency-Key` header (API.md "Retries"); a malformed key is a 422 naming it.
+ */
+function passRequestMeta(ctx: Context<unknown, GatewayMeta>, _route: unknown, req: Req): void {
+  // The socket's peer, not X-Forwarded-For: a client could set that header to anything.
+  ctx.meta.clientAddress = req.socket.remoteAddress ?? "unknown";
   const key = req.headers["idempotency-key"];
   if (key === undefined) return;
   if (typeof key !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
@@ -32,6 +41,11 @@ function passIdempotencyKey(
     );
   }
   ctx.meta.idempotencyKey = key;
+}
+
+/** An event stream stays open for as long as its client listens: it is not a request that times out. */
+function untimedStreams(options: { timeout?: number }, req: Req): void {
+  if (isLiveStream(req.url ?? "")) options.timeout = 0;
 }
 
 /**
@@ -50,6 +64,9 @@ export function apiService(
       port: app.config.port,
       ip: "0.0.0.0",
       log4XXResponses: false,
+      use: [securityHeaders],
+      // moleculer-web also takes a function here; its typings know only the object form.
+      rootCallOptions: untimedStreams as unknown as ApiSettingsSchema["rootCallOptions"],
       routes: [
         { path: "/", mappingPolicy: "restrict", aliases: PAGE_ALIASES },
         {
@@ -62,9 +79,10 @@ export function apiService(
           mappingPolicy: "restrict",
           authentication: true,
           authorization: true,
-          bodyParsers: { json: { limit: "64kb", strict: true }, urlencoded: false },
+          // inflate: false — a compressed body is a 415, not a zlib error (or a zip bomb) on our side.
+          bodyParsers: { json: { limit: "64kb", strict: true, inflate: false }, urlencoded: false },
           aliases: { ...API_ROUTES, ...liveAliases(hub), ...extraRoutes },
-          onBeforeCall: passIdempotencyKey,
+          onBeforeCall: passRequestMeta,
         },
       ],
       onError(
@@ -80,6 +98,9 @@ export function apiService(
         else if (status >= 500) this.logger.error("Request failed", err);
         res.setHeader("Content-Type", "application/json; charset=utf-8");
         if (status === 503) res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
+        // A 429 says how long the block lasts (login throttling).
+        const wait = body.error.details.retryAfterSeconds;
+        if (status === 429 && typeof wait === "number") res.setHeader("Retry-After", String(wait));
         res.writeHead(status);
         res.end(JSON.stringify(body));
       },
@@ -145,19 +166,41 @@ export function apiService(
         return user;
       },
 
+      /**
+       * Who may call, then what they may send: the role from the route table, the
+       * hospital of a staff route's path (so staff of another hospital get 403
+       * before any body is judged), then the input checks every route shares.
+       */
       authorize(
         ctx: Context<unknown, AuthMeta>,
         _route: unknown,
-        _req: Req,
+        req: Req,
         _res: ServerResponse,
-        alias?: RouteSpec,
+        alias?: RouteSpec & { path?: string },
       ) {
         const roles = alias?.roles;
-        if (!roles) return;
-        const user = ctx.meta.user;
-        if (!user) throw unauthorized("AUTH_REQUIRED", "Sign in first: send Authorization: Bearer <token>.");
-        if (!roles.includes(user.role))
-          throw forbidden(`This needs the role ${roles.join(" or ")}.`, "WRONG_ROLE");
+        if (roles) {
+          const user = ctx.meta.user;
+          if (!user)
+            throw unauthorized("AUTH_REQUIRED", "Sign in first: send Authorization: Bearer <token>.");
+          if (!roles.includes(user.role))
+            throw forbidden(`This needs the role ${roles.join(" or ")}.`, "WRONG_ROLE");
+          // Path params override body and query in moleculer-web's merge, so this is the path's value.
+          const param = req.$params?.hospitalId;
+          const pathHospital =
+            /:hospitalId\b/.test(alias.path ?? "") && typeof param === "string" ? param : undefined;
+          if (
+            user.role === "staff" &&
+            pathHospital !== undefined &&
+            String(user.hospitalId) !== pathHospital
+          ) {
+            throw forbidden(`Only staff of hospital ${pathHospital} may do this.`, "WRONG_HOSPITAL");
+          }
+        }
+        const params = req.$params ?? {};
+        assertNoControlCharacters(params);
+        // Event streams are alias functions without an action (and without a schema to hold to).
+        if (req.$action) assertKnownFields(params, req.$action.params);
       },
     },
   };

@@ -9,6 +9,24 @@ export interface ErrorResponse {
 interface FieldProblem {
   field?: string;
   message?: string;
+  type?: string;
+  actual?: unknown;
+}
+
+/**
+ * fastest-validator reports unknown fields of a `$$strict` schema as one
+ * problem on their parent, with the names in `actual`; each is named here.
+ */
+function fieldsOf(p: FieldProblem): { field?: string; message?: string }[] {
+  if (p.type !== "objectStrict" || typeof p.actual !== "string")
+    return [{ field: p.field, message: p.message }];
+  return p.actual
+    .split(", ")
+    .filter(Boolean)
+    .map((name) => {
+      const field = p.field ? `${p.field}.${name}` : name;
+      return { field, message: `The '${field}' field is not allowed here.` };
+    });
 }
 
 /**
@@ -30,7 +48,7 @@ export const RETRY_AFTER_SECONDS = 1;
 export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof Errors.ValidationError) {
     const problems = Array.isArray(err.data) ? (err.data as FieldProblem[]) : [];
-    const fields = problems.map((p) => ({ field: p.field, message: p.message }));
+    const fields = problems.flatMap(fieldsOf);
     const named = [...new Set(fields.map((f) => f.field).filter(Boolean))];
     return respond(422, "VALIDATION_ERROR", `Invalid input: ${named.join(", ") || "request"}.`, { fields });
   }
@@ -71,6 +89,8 @@ export function toErrorResponse(err: unknown): ErrorResponse {
 function clientCode(status: number, type: string | undefined): string {
   if (type && /^[A-Z][A-Z0-9_]*$/.test(type)) return type;
   if (status === 413) return "BODY_TOO_LARGE";
+  // body-parser refuses a Content-Encoding it is not allowed to inflate (the gateway inflates none).
+  if (status === 415) return "UNSUPPORTED_ENCODING";
   if (type?.startsWith("entity.")) return "INVALID_BODY";
   return status === 404 ? "NOT_FOUND" : "BAD_REQUEST";
 }

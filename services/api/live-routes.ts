@@ -12,6 +12,14 @@ type Gateway = Service & { sendError(req: Req, res: ServerResponse, err: unknown
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The event-stream paths (with any query string), which the gateway exempts from the request timeout. */
+const LIVE_PATHS = [
+  /^\/api\/v1\/hospitals\/[^/?]+\/queue\/events(\?|$)/,
+  /^\/api\/v1\/queue\/tickets\/[^/?]+\/events(\?|$)/,
+];
+
+export const isLiveStream = (url: string): boolean => LIVE_PATHS.some((p) => p.test(url));
+
 export function liveAliases(hub: LiveHub) {
   return {
     async "GET /hospitals/:hospitalId/queue/events"(this: Gateway, req: Req, res: ServerResponse) {

@@ -22,6 +22,8 @@ export const API_ROUTES: Record<string, RouteSpec> = {
   "GET /me": signedIn("accounts.me"),
   "GET /me/patients": { action: "patients.listMine", roles: ["patient"] },
   "POST /me/patients": { action: "patients.addFamilyMember", roles: ["patient"] },
+  "GET /me/access-log": { action: "patients.accessLogMine", roles: ["patient"] },
+  "GET /admin/access-log": { action: "patients.accessLog", roles: ["admin"] },
 
   "GET /hospitals": anyone("hospitals.list"),
   "GET /hospitals/:hospitalId": anyone("hospitals.detail"),

@@ -18,6 +18,7 @@ import type { Appointment } from "../day/decisions/day-state";
 import type { Caller } from "../day/decisions/decision";
 import type { Answer, RequestKey } from "../day/decisions/request-key";
 import { dayKeyOf } from "../day/day-key";
+import { patientCards, recordAccess } from "../../mixins/access-log";
 
 interface BookParams {
   hospitalId: number;
@@ -48,6 +49,9 @@ const callerOf = (user: AuthUser): Caller => ({
   role: user.role,
   hospitalId: user.hospitalId,
 });
+
+/** Whose data an appointment is, for the access log. */
+const subjectOf = (a: Appointment) => ({ accountId: a.accountId, patientId: a.patientId });
 
 /**
  * The patient-facing side of booking: checks who books for whom, then hands
@@ -91,8 +95,9 @@ export function appointmentsService(app: App): ServiceSchema {
   const forward = (
     action: "day.cancel" | "day.checkIn",
     assertMay: (user: AuthUser, a: Appointment) => void,
+    logAs: string,
   ) => ({
-    params: { id: { type: "uuid" } },
+    params: { $$strict: true, id: { type: "uuid" } },
     async handler(ctx: Context<{ id: string }, Meta>) {
       const user = requireUser(ctx);
       const a = await appointment(ctx, ctx.params.id);
@@ -106,6 +111,7 @@ export function appointmentsService(app: App): ServiceSchema {
         caller: callerOf(user),
         requestKey: key,
       });
+      await recordAccess(ctx, user, { action: logAs, resource: `appointment:${a.id}` }, [subjectOf(a)]);
       return view(outcome.appointment);
     },
   });
@@ -116,6 +122,7 @@ export function appointmentsService(app: App): ServiceSchema {
       /** Books a slot for the signed-in patient or one of their family members. */
       book: {
         params: {
+          $$strict: true,
           hospitalId: idParam,
           doctorId: idParam,
           date: dateParam,
@@ -140,7 +147,7 @@ export function appointmentsService(app: App): ServiceSchema {
        */
       availability: {
         idempotent: true,
-        params: { hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
+        params: { $$strict: true, hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
         handler(ctx: Context<{ hospitalId: number; date: string; doctorId?: number }>) {
           const { hospitalId, date, doctorId } = ctx.params;
           return ctx.call("day.availability", { dayKey: dayKeyOf(hospitalId, date), doctorId });
@@ -149,38 +156,62 @@ export function appointmentsService(app: App): ServiceSchema {
 
       get: {
         idempotent: true,
-        params: { id: { type: "uuid" } },
+        params: { $$strict: true, id: { type: "uuid" } },
         async handler(ctx: Context<{ id: string }, AuthMeta>) {
           const user = requireUser(ctx);
           const a = await appointment(ctx, ctx.params.id);
           assertMaySee(user, a);
+          await recordAccess(ctx, user, { action: "appointment.read", resource: `appointment:${a.id}` }, [
+            subjectOf(a),
+          ]);
           return view(a);
         },
       },
 
-      cancel: forward("day.cancel", assertMaySee),
+      cancel: forward("day.cancel", assertMaySee, "appointment.cancel"),
 
       /** Staff mark a booked patient as arrived. */
-      checkIn: forward("day.checkIn", (user, a) => assertHospitalStaff(user, a.hospitalId)),
+      checkIn: forward(
+        "day.checkIn",
+        (user, a) => assertHospitalStaff(user, a.hospitalId),
+        "appointment.check_in",
+      ),
 
       listMine: {
         idempotent: true,
-        params: { ...pageParams },
+        params: { $$strict: true, ...pageParams },
         async handler(ctx: Context<{ page: number; size: number }, AuthMeta>) {
           const user = requireUser(ctx);
           return listed(ctx, "day.accountAppointments", { accountId: user.id, ...ctx.params });
         },
       },
 
-      /** A hospital-day's appointments, for its staff. */
+      /** A hospital-day's appointments with each patient's name and age, for its staff (each view logged). */
       listDay: {
         idempotent: true,
-        params: { hospitalId: idParam, date: dateParam, ...pageParams },
+        params: { $$strict: true, hospitalId: idParam, date: dateParam, ...pageParams },
         async handler(
           ctx: Context<{ hospitalId: number; date: string; page: number; size: number }, AuthMeta>,
         ) {
-          assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
-          return listed(ctx, "day.dayAppointments", ctx.params);
+          const user = requireUser(ctx);
+          const { hospitalId, date } = ctx.params;
+          assertHospitalStaff(user, hospitalId);
+          const page = await listed(ctx, "day.dayAppointments", ctx.params);
+          const what = {
+            action: "appointments.list",
+            resource: `hospital:${hospitalId}/appointments/${date}`,
+            date,
+          };
+          const cards = await patientCards(
+            ctx,
+            user,
+            what,
+            page.items.map((a) => a.patientId),
+          );
+          return {
+            ...page,
+            items: page.items.map((a) => ({ ...a, patient: cards.get(a.patientId) ?? null })),
+          };
         },
       },
     },

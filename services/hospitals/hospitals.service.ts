@@ -4,7 +4,7 @@ import type { WhereOptions } from "sequelize";
 import type { App } from "../../platform/app";
 import type { HospitalModel, HospitalRow } from "../../platform/db/models";
 import { badInput, notFound } from "../../platform/errors";
-import { idParam, pageParams, pageWindow, setStatus } from "../../platform/params";
+import { idParam, nameParam, pageParams, pageWindow, setStatus } from "../../platform/params";
 import { isValidTimeZone, localMoment } from "../../platform/time";
 import { dbMixin } from "../../mixins/db.mixin";
 import { publicHolidays } from "./public-holidays";
@@ -42,6 +42,7 @@ export function hospitalsService(app: App): ServiceSchema {
       list: {
         idempotent: true,
         params: {
+          $$strict: true,
           q: { type: "string", trim: true, min: 1, max: 60, optional: true },
           department: { type: "string", trim: true, min: 1, max: 40, optional: true },
           lat: { type: "number", min: -90, max: 90, convert: true, optional: true },
@@ -73,7 +74,8 @@ export function hospitalsService(app: App): ServiceSchema {
       /** Registers a hospital (platform admins only; the gateway checks the role). */
       create: {
         params: {
-          name: { type: "string", trim: true, min: 1, max: 120 },
+          $$strict: true,
+          name: nameParam(120),
           address: { type: "string", trim: true, min: 1, max: 255 },
           district: { type: "string", trim: true, min: 1, max: 40 },
           lat: { type: "number", min: -90, max: 90 },
@@ -96,7 +98,22 @@ export function hospitalsService(app: App): ServiceSchema {
             throw badInput("timeZone", "The 'timeZone' field must be an IANA time zone such as Asia/Seoul.");
           }
           assertRangesOrdered("openingHours", ctx.params.openingHours);
-          const hospital = await Hospital.create(ctx.params);
+          // Named fields only: the id (and anything else) is ours to choose, not the body's.
+          const p = ctx.params;
+          const hospital = await Hospital.create({
+            name: p.name,
+            address: p.address,
+            district: p.district,
+            lat: p.lat,
+            lng: p.lng,
+            phone: p.phone,
+            departments: p.departments,
+            openingHours: p.openingHours,
+            holidays: p.holidays,
+            closesOnPublicHolidays: p.closesOnPublicHolidays,
+            timeZone: p.timeZone,
+            bookingHorizonDays: p.bookingHorizonDays,
+          });
           setStatus(ctx, 201, `/api/v1/hospitals/${hospital.id}`);
           return { id: hospital.id };
         },
@@ -122,7 +139,7 @@ export function hospitalsService(app: App): ServiceSchema {
       /** A hospital with its doctors (moleculer-db's own `get` stays for internal callers). */
       detail: {
         idempotent: true,
-        params: { hospitalId: idParam },
+        params: { $$strict: true, hospitalId: idParam },
         async handler(ctx: Context<{ hospitalId: number }>) {
           const hospital = await Hospital.findByPk(ctx.params.hospitalId);
           if (!hospital) throw notFound("Hospital", ctx.params.hospitalId);

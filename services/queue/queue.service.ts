@@ -2,7 +2,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
-import { dateParam, idParam, optionalIdParam, setStatus } from "../../platform/params";
+import { dateParam, idParam, nameParam, optionalIdParam, setStatus } from "../../platform/params";
 import { localMoment } from "../../platform/time";
 import type { OutcomeOf } from "../day/decisions/day-commands";
 import type { Caller } from "../day/decisions/decision";
@@ -11,13 +11,14 @@ import type { QueueCommand } from "../day/reception/queue-commands";
 import type { Ticket } from "../day/reception/queue-state";
 import type { Place } from "../day/reception/queue-timeline";
 import { dayKeyOf } from "../day/day-key";
+import { patientCards, recordAccess } from "../../mixins/access-log";
 
 const callerOf = (user: AuthUser): Caller => ({
   accountId: user.id,
   role: user.role,
   hospitalId: user.hospitalId,
 });
-const ticketIdParam = { ticketId: { type: "uuid" } } as const;
+const ticketIdParam = { $$strict: true, ticketId: { type: "uuid" } } as const;
 
 /** A ticket as patients and the board see it: no names, just its number and place. */
 function ticketView(t: Ticket, place: Place | null | undefined) {
@@ -57,12 +58,15 @@ export function queueService(app: App): ServiceSchema {
   const command = <C extends QueueCommand>(ctx: Context, hospitalId: number, date: string, cmd: C) =>
     ctx.call<OutcomeOf<C["type"]>, object>("day.queue", { dayKey: dayKeyOf(hospitalId, date), command: cmd });
 
-  const ticketAction = (build: (t: Ticket, caller: Caller) => QueueCommand) => ({
+  const ticketAction = (logAs: string, build: (t: Ticket, caller: Caller) => QueueCommand) => ({
     params: ticketIdParam,
     async handler(ctx: Context<{ ticketId: string }, AuthMeta>) {
       const user = requireUser(ctx);
       const t = await storedTicket(ctx, ctx.params.ticketId);
       const outcome = await command(ctx, t.hospitalId, t.date, build(t, callerOf(user)));
+      await recordAccess(ctx, user, { action: logAs, resource: `ticket:${t.id}` }, [
+        { accountId: t.accountId, patientId: t.patientId },
+      ]);
       return ticketView(outcome.ticket ?? t, null);
     },
   });
@@ -102,7 +106,12 @@ export function queueService(app: App): ServiceSchema {
     actions: {
       /** A patient takes a ticket from the app, for themself or a family member. */
       take: {
-        params: { hospitalId: idParam, doctorId: optionalIdParam, patientId: optionalIdParam },
+        params: {
+          $$strict: true,
+          hospitalId: idParam,
+          doctorId: optionalIdParam,
+          patientId: optionalIdParam,
+        },
         async handler(ctx: Context<{ hospitalId: number; doctorId?: number; patientId?: number }, AuthMeta>) {
           const user = requireUser(ctx);
           const { hospitalId, doctorId } = ctx.params;
@@ -117,9 +126,10 @@ export function queueService(app: App): ServiceSchema {
       /** Staff register a walk-in or phone patient at the desk into the same queue. */
       registerDesk: {
         params: {
+          $$strict: true,
           hospitalId: idParam,
           doctorId: optionalIdParam,
-          name: { type: "string", trim: true, min: 1, max: 60 },
+          name: nameParam(60),
           birthDate: dateParam,
         },
         async handler(
@@ -148,11 +158,12 @@ export function queueService(app: App): ServiceSchema {
         },
       },
 
-      /** The day's tickets with their places, for the hospital's staff. */
+      /** The day's tickets with their places and patients' names and ages, for its staff (each view logged). */
       list: {
-        params: { hospitalId: idParam },
+        params: { $$strict: true, hospitalId: idParam },
         async handler(ctx: Context<{ hospitalId: number }, AuthMeta>) {
-          assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
+          const user = requireUser(ctx);
+          assertHospitalStaff(user, ctx.params.hospitalId);
           const date = await todayAt(ctx, ctx.params.hospitalId);
           const tickets = await ctx.call<Ticket[], object>("day.tickets", {
             hospitalId: ctx.params.hospitalId,
@@ -162,14 +173,28 @@ export function queueService(app: App): ServiceSchema {
             dayKey: dayKeyOf(ctx.params.hospitalId, date),
           });
           const placeOf = new Map(board.waiting.map((w) => [w.ticketId, w]));
-          const items = tickets.map((t) => ticketView(t, placeOf.get(t.id)));
+          const what = {
+            action: "queue.list",
+            resource: `hospital:${ctx.params.hospitalId}/queue/${date}`,
+            date,
+          };
+          const cards = await patientCards(
+            ctx,
+            user,
+            what,
+            tickets.map((t) => t.patientId),
+          );
+          const items = tickets.map((t) => ({
+            ...ticketView(t, placeOf.get(t.id)),
+            patient: cards.get(t.patientId) ?? null,
+          }));
           return { items, total: items.length };
         },
       },
 
       /** The public board: numbers and places, no ticket ids. */
       board: {
-        params: { hospitalId: idParam },
+        params: { $$strict: true, hospitalId: idParam },
         async handler(ctx: Context<{ hospitalId: number }>) {
           const date = await todayAt(ctx, ctx.params.hospitalId);
           return publicBoard(
@@ -179,7 +204,7 @@ export function queueService(app: App): ServiceSchema {
       },
 
       next: {
-        params: { hospitalId: idParam, doctorId: optionalIdParam },
+        params: { $$strict: true, hospitalId: idParam, doctorId: optionalIdParam },
         async handler(ctx: Context<{ hospitalId: number; doctorId?: number }, AuthMeta>) {
           const user = requireUser(ctx);
           const date = await todayAt(ctx, ctx.params.hospitalId);
@@ -188,18 +213,36 @@ export function queueService(app: App): ServiceSchema {
             doctorId: ctx.params.doctorId ?? null,
             caller: callerOf(user),
           });
-          return ticketView(outcome.ticket, null);
+          const t = outcome.ticket;
+          await recordAccess(ctx, user, { action: "ticket.call", resource: `ticket:${t.id}` }, [
+            { accountId: t.accountId, patientId: t.patientId },
+          ]);
+          return ticketView(t, null);
         },
       },
 
-      done: ticketAction((t, caller) => ({ type: "finish", ticketId: t.id, outcome: "done", caller })),
-      noShow: ticketAction((t, caller) => ({ type: "finish", ticketId: t.id, outcome: "no_show", caller })),
-      cancel: ticketAction((t, caller) => ({ type: "cancelTicket", ticketId: t.id, caller })),
-      recall: ticketAction((t, caller) => ({ type: "recall", ticketId: t.id, caller })),
+      done: ticketAction("ticket.done", (t, caller) => ({
+        type: "finish",
+        ticketId: t.id,
+        outcome: "done",
+        caller,
+      })),
+      noShow: ticketAction("ticket.no_show", (t, caller) => ({
+        type: "finish",
+        ticketId: t.id,
+        outcome: "no_show",
+        caller,
+      })),
+      cancel: ticketAction("ticket.cancel", (t, caller) => ({
+        type: "cancelTicket",
+        ticketId: t.id,
+        caller,
+      })),
+      recall: ticketAction("ticket.recall", (t, caller) => ({ type: "recall", ticketId: t.id, caller })),
 
       /** Patients blocked from app reception today (strikes at or over the limit), for staff. */
       penalties: {
-        params: { hospitalId: idParam },
+        params: { $$strict: true, hospitalId: idParam },
         async handler(ctx: Context<{ hospitalId: number }, AuthMeta>) {
           assertHospitalStaff(requireUser(ctx), ctx.params.hospitalId);
           const date = await todayAt(ctx, ctx.params.hospitalId);
@@ -213,7 +256,7 @@ export function queueService(app: App): ServiceSchema {
 
       /** Staff clear a patient's strikes for today, lifting the block. */
       forgive: {
-        params: { hospitalId: idParam, patientId: idParam },
+        params: { $$strict: true, hospitalId: idParam, patientId: idParam },
         async handler(ctx: Context<{ hospitalId: number; patientId: number }, AuthMeta>) {
           const user = requireUser(ctx);
           const date = await todayAt(ctx, ctx.params.hospitalId);

@@ -3,13 +3,27 @@ import type { App } from "../../platform/app";
 import type { AuthMeta } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
 import { notFound } from "../../platform/errors";
-import { idParam, setStatus } from "../../platform/params";
+import { idParam, nameParam, setStatus } from "../../platform/params";
 import { changeCalendar } from "../hospitals/calendar-repository";
 import { DEPARTMENTS } from "../hospitals/departments";
 import type { Session } from "../../platform/calendar";
 import type { QueueSettings } from "../day/reception/queue-state";
 import { DEFAULT_QUEUE_SETTINGS } from "../day/reception/queue-state";
 import { assertSessionsValid, datesParam, sessionsParam } from "../hospitals/calendar.params";
+
+/**
+ * The stored settings, field by field: only named settings reach the row (an
+ * older row may hold fields a previous version let through; they go now).
+ */
+function queueSettingsOf(s: QueueSettings): QueueSettings {
+  return {
+    deskSharePercent: s.deskSharePercent,
+    notifyPosition: s.notifyPosition,
+    noShowAfterMinutes: s.noShowAfterMinutes,
+    strikeLimit: s.strikeLimit,
+    defaultServiceMinutes: s.defaultServiceMinutes,
+  };
+}
 
 /**
  * Staff keep their hospital's calendar: closed days, doctors, their weekly
@@ -45,7 +59,7 @@ export function schedulesService(app: App): ServiceSchema {
       /** Replaces the hospital's closed days (public holidays, its own closures). */
       setHolidays: {
         idempotent: true,
-        params: { hospitalId: idParam, holidays: datesParam },
+        params: { $$strict: true, hospitalId: idParam, holidays: datesParam },
         async handler(ctx: Context<{ hospitalId: number; holidays: string[] }, AuthMeta>) {
           const hospital = await hospitalFor(ctx);
           await changeCalendar(app.sequelize, hospital.id, (transaction) =>
@@ -60,6 +74,7 @@ export function schedulesService(app: App): ServiceSchema {
       setQueueSettings: {
         idempotent: true,
         params: {
+          $$strict: true,
           hospitalId: idParam,
           deskSharePercent: { type: "number", integer: true, min: 0, max: 90, optional: true },
           notifyPosition: { type: "number", integer: true, min: 1, max: 50, optional: true },
@@ -69,10 +84,13 @@ export function schedulesService(app: App): ServiceSchema {
         },
         async handler(ctx: Context<{ hospitalId: number } & Partial<QueueSettings>, AuthMeta>) {
           const hospital = await hospitalFor(ctx);
-          const { hospitalId: _id, ...changes } = ctx.params;
-          const settings = { ...DEFAULT_QUEUE_SETTINGS, ...(hospital.queueSettings ?? {}), ...changes };
+          const settings = queueSettingsOf({
+            ...DEFAULT_QUEUE_SETTINGS,
+            ...(hospital.queueSettings ?? {}),
+            ...ctx.params,
+          });
           await changeCalendar(app.sequelize, hospital.id, (transaction) =>
-            hospital.update({ queueSettings: settings }, { transaction }),
+            hospital.update({ queueSettings: { ...settings } }, { transaction }),
           );
           await announce(ctx, hospital.id);
           return settings;
@@ -81,8 +99,9 @@ export function schedulesService(app: App): ServiceSchema {
 
       addDoctor: {
         params: {
+          $$strict: true,
           hospitalId: idParam,
-          name: { type: "string", trim: true, min: 1, max: 60 },
+          name: nameParam(60),
           department: { type: "enum", values: [...DEPARTMENTS] },
           sessions: sessionsParam,
         },
@@ -110,7 +129,7 @@ export function schedulesService(app: App): ServiceSchema {
       /** Replaces a doctor's weekly sessions. */
       setSessions: {
         idempotent: true,
-        params: { hospitalId: idParam, doctorId: idParam, sessions: sessionsParam },
+        params: { $$strict: true, hospitalId: idParam, doctorId: idParam, sessions: sessionsParam },
         async handler(ctx: Context<{ hospitalId: number; doctorId: number; sessions: Session[] }, AuthMeta>) {
           const doctor = await doctorFor(ctx);
           assertSessionsValid(ctx.params.sessions);
@@ -125,7 +144,7 @@ export function schedulesService(app: App): ServiceSchema {
       /** Replaces a doctor's leave days. */
       setLeave: {
         idempotent: true,
-        params: { hospitalId: idParam, doctorId: idParam, leaveDays: datesParam },
+        params: { $$strict: true, hospitalId: idParam, doctorId: idParam, leaveDays: datesParam },
         async handler(ctx: Context<{ hospitalId: number; doctorId: number; leaveDays: string[] }, AuthMeta>) {
           const doctor = await doctorFor(ctx);
           await changeCalendar(app.sequelize, doctor.hospitalId, (transaction) =>

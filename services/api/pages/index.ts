@@ -5,12 +5,20 @@
  * carries them.
  */
 import type { ServerResponse } from "node:http";
+import { pageSecurityPolicy } from "../security-headers";
 import { BOARD_HTML } from "./board.page";
 import { TICKET_HTML } from "./ticket.page";
 
-const send = (html: string) => (_req: unknown, res: ServerResponse) => {
-  res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
-  res.end(html);
+const send = (html: string) => {
+  const policy = pageSecurityPolicy(html);
+  return (_req: unknown, res: ServerResponse) => {
+    res.writeHead(200, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-cache",
+      "Content-Security-Policy": policy,
+    });
+    res.end(html);
+  };
 };
 
 export const PAGE_ALIASES = {

@@ -1,0 +1,36 @@
+import jwt from "jsonwebtoken";
+import { verifyToken } from "./tokens";
+
+const SECRET = "a-test-secret-that-is-long-enough-0123456789";
+const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
+const sec = Math.floor(NOW / 1000);
+const sign = (claims: object) =>
+  jwt.sign({ sub: "7", role: "patient", ...claims }, SECRET, { algorithm: "HS256" });
+
+describe("verifyToken", () => {
+  test("a token with exp in the future and iat now is accepted", () => {
+    expect(verifyToken(sign({ iat: sec, exp: sec + 60 }), SECRET, NOW)).toEqual({
+      sub: "7",
+      role: "patient",
+      hid: undefined,
+    });
+  });
+
+  test("a token without exp is refused: it would never expire", () => {
+    expect(verifyToken(sign({ iat: sec }), SECRET, NOW)).toBeNull();
+  });
+
+  test("iat may lead our clock by the small skew only", () => {
+    expect(verifyToken(sign({ iat: sec + 30, exp: sec + 3600 }), SECRET, NOW)).not.toBeNull();
+    expect(verifyToken(sign({ iat: sec + 3600, exp: sec + 7200 }), SECRET, NOW)).toBeNull();
+  });
+
+  test("nbf is honoured", () => {
+    expect(verifyToken(sign({ iat: sec, nbf: sec + 600, exp: sec + 3600 }), SECRET, NOW)).toBeNull();
+    expect(verifyToken(sign({ iat: sec, nbf: sec - 1, exp: sec + 3600 }), SECRET, NOW)).not.toBeNull();
+  });
+
+  test("an expired token is refused", () => {
+    expect(verifyToken(sign({ iat: sec - 7200, exp: sec - 3600 }), SECRET, NOW)).toBeNull();
+  });
+});
