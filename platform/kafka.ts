@@ -40,6 +40,8 @@ export interface KafkaIncoming {
 export interface KafkaBatch {
   topic: string;
   partition: number;
+  /** The offset the partition's next message will get: with the batch's last offset, the group's lag. */
+  highWatermark: string;
   messages: readonly KafkaIncoming[];
 }
 
@@ -242,6 +244,7 @@ export class KafkaConsumerGroup {
     batch: {
       topic: string;
       partition: number;
+      highWatermark: string;
       messages: {
         key: Buffer | null;
         value: Buffer | null;
@@ -258,6 +261,7 @@ export class KafkaConsumerGroup {
       {
         topic: batch.topic,
         partition: batch.partition,
+        highWatermark: batch.highWatermark,
         messages: batch.messages.map((m) => ({
           key: m.key?.toString() ?? null,
           value: m.value?.toString() ?? null,

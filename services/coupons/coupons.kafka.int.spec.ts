@@ -10,14 +10,25 @@ import { startTestNode } from "../../test/support/test-node";
 import type { TestNode } from "../../test/support/test-node";
 import { createPatients, createUser } from "../../test/support/fixtures";
 import { testKafkaConfig } from "../../test/support/kafka";
+import { freePort } from "../../test/support/ports";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 
-async function withNode(kafka: ReturnType<typeof testKafkaConfig>, run: (node: TestNode) => Promise<void>) {
+async function withNode(
+  kafka: ReturnType<typeof testKafkaConfig>,
+  run: (node: TestNode, metricsPort: number) => Promise<void>,
+) {
   const namespace = `hre-coupons-kafka-${process.pid}-${crypto.randomBytes(3).toString("hex")}`;
-  const node = await startTestNode({ kafka, redisUrl: REDIS_URL, namespace });
+  const metricsPort = await freePort();
+  const node = await startTestNode({
+    kafka,
+    redisUrl: REDIS_URL,
+    namespace,
+    metricsPort,
+    metricsHost: "127.0.0.1",
+  });
   try {
-    await run(node);
+    await run(node, metricsPort);
   } finally {
     await node.close();
   }
@@ -48,7 +59,8 @@ const rows = async (node: TestNode, campaignId: number) =>
 
 describe("coupons in Kafka mode", () => {
   test("a rush issues exactly the stock, and the consumer persists every 201", async () => {
-    await withNode(testKafkaConfig(), async (node) => {
+    const kafka = testKafkaConfig();
+    await withNode(kafka, async (node, metricsPort) => {
       // The node starts without waiting for Kafka; claims need its producer connected.
       for (let i = 0; i < 60 && (await node.http("GET", "/health/ready")).status !== 200; i++)
         await new Promise((r) => setTimeout(r, 250));
@@ -67,6 +79,17 @@ describe("coupons in Kafka mode", () => {
       while ((await rows(node, campaignId)) < 8 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 200));
       expect(await rows(node, campaignId)).toBe(8);
+      // The persisting group reports how far behind it is: caught up.
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const lag = text
+        .split("\n")
+        .find(
+          (l) =>
+            l.startsWith("hre_kafka_consumer_lag{") &&
+            l.includes(`group="${kafka.groupPrefix}coupons.persist"`),
+        );
+      expect(lag).toBeDefined();
+      expect(Number(lag?.slice(lag.lastIndexOf(" ") + 1))).toBe(0);
     });
   });
 

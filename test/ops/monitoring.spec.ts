@@ -14,7 +14,6 @@ const DASHBOARDS = path.join(ROOT, "docker/grafana/dashboards");
 
 /** Queried by an alert before the feature that exports it has landed (and the issue that brings it). */
 const NOT_YET_EXPORTED = new Map([
-  ["hre_kafka_consumer_lag", "Kafka consumer lag (Kafka backbone)"],
   ["hre_settlement_last_success_timestamp_seconds", "daily settlement (payments and settlement)"],
 ]);
 

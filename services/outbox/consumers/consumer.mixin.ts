@@ -5,7 +5,7 @@
  * service stops, which SIGTERM does; without it, the same handler is fed
  * from the in-process outbox relay through the Moleculer bus.
  */
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import type { Sequelize } from "sequelize";
 import type { AppConfig } from "../../../platform/config";
 import type { Consumer, ConsumedEvent } from "./consumer";
@@ -45,8 +45,10 @@ export function consumerMixin(
     let runner: KafkaConsumerRunner | null = null;
     return {
       started(this: { broker: Context["broker"] }) {
+        const lag = lagGauge(this.broker, `${kafka.groupPrefix}${consumer.name}`);
         runner = new KafkaConsumerRunner(consumer, {
           ...options,
+          onLag: lag,
           kafka,
           sequelize: host.sequelize,
           logger: this.broker.getLogger("kafka"),
@@ -71,5 +73,33 @@ export function consumerMixin(
     events: Object.fromEntries(
       [...new Set(consumer.eventTypes.map(busEventName))].map((name) => [name, { handler }]),
     ),
+  };
+}
+
+/**
+ * `hre_kafka_consumer_lag{group, topic}`: messages behind the group's last
+ * batch, summed over the partitions this member consumes (labels stay bounded:
+ * groups and topics, not partitions).
+ */
+function lagGauge(
+  broker: ServiceBroker,
+  group: string,
+): (topic: string, partition: number, lag: number) => void {
+  if (!broker.isMetricsEnabled()) return () => undefined;
+  if (!broker.metrics.getMetric("hre_kafka_consumer_lag")) {
+    broker.metrics.register({
+      name: "hre_kafka_consumer_lag",
+      type: "gauge",
+      labelNames: ["group", "topic"],
+      description: "Messages a consumer group is behind, per topic",
+    });
+  }
+  const byPartition = new Map<string, Map<number, number>>();
+  return (topic, partition, lag) => {
+    const partitions = byPartition.get(topic) ?? new Map<number, number>();
+    partitions.set(partition, lag);
+    byPartition.set(topic, partitions);
+    const total = [...partitions.values()].reduce((a, b) => a + b, 0);
+    broker.metrics.set("hre_kafka_consumer_lag", total, { group, topic });
   };
 }

@@ -22,6 +22,8 @@ export interface KafkaRunnerOptions extends ProcessorOptions {
   /** How soon a silent (crashed) member's partitions move to another. */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** Told, after each batch, how many messages of the partition are still behind it. */
+  onLag?(topic: string, partition: number, lag: number): void;
 }
 
 /** The topics a consumer's event types are published to. */
@@ -86,6 +88,13 @@ export class KafkaConsumerRunner {
       }
     }
     await this.processor.process(events, heartbeat);
+    const last = batch.messages.at(-1);
+    if (last)
+      this.options.onLag?.(
+        batch.topic,
+        batch.partition,
+        Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
+      );
   }
 
   /** The DLQ message: the event as published, plus who gave up on it, why and when. */
