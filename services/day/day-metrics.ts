@@ -8,7 +8,7 @@ import type { App } from "../../platform/app";
 import { localMoment } from "../../platform/time";
 import { outboxBacklog } from "../outbox/outbox-backlog";
 import type { ActorRegistry } from "./actor/actor-registry";
-import type { ActorObserver } from "./actor/day-actor";
+import type { ActorObserver } from "./actor/actor-types";
 import { seatsOversold } from "./oversold";
 
 const GAUGES_EVERY_MS = 15_000;

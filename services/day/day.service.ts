@@ -1,15 +1,8 @@
 import type { Context, ServiceSchema } from "moleculer";
 import type { App } from "../../platform/app";
-import { ClientError, notFound } from "../../platform/errors";
+import { ClientError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/ids";
-import {
-  clockTimeParam,
-  dateParam,
-  idParam,
-  optionalIdParam,
-  pageParams,
-  pageWindow,
-} from "../../platform/params";
+import { clockTimeParam, idParam, optionalIdParam } from "../../platform/params";
 import { requestHash } from "../../platform/request-hash";
 import { relayConfigOf, resolveRelay } from "../outbox/relays";
 import type { OutboxRelay } from "../outbox/relays/transport";
@@ -30,11 +23,8 @@ import { DayRepository } from "./store/day-repository";
 import { FencedError } from "./store/commit-errors";
 import { DayStore } from "./store/day-store";
 import { dayMetrics } from "./day-metrics";
-import { outboxBacklog } from "../outbox/outbox-backlog";
-import { listDeadLetters, takeDeadLetter } from "../outbox/dead-letters";
-import { dispatchOnBus } from "../outbox/relays/in-process";
-import { seatsOversold } from "./oversold";
-import { localMoment } from "../../platform/time";
+import { dayAdminActions } from "./day-admin.actions";
+import { dayReadActions } from "./day-read.actions";
 import { RendezvousStrategy, rendezvousOwner } from "./sharding/rendezvous.strategy";
 
 /**
@@ -228,129 +218,8 @@ export function dayService(app: App): ServiceSchema {
           }),
       },
 
-      /** One stored appointment (what the actors committed). */
-      appointment: {
-        idempotent: true,
-        params: { id: "string" },
-        async handler(ctx: Context<{ id: string }>) {
-          const a = await repository.appointment(ctx.params.id);
-          if (!a) throw notFound("Appointment", ctx.params.id);
-          return a;
-        },
-      },
-
-      /** A page of an account's appointments, latest first. */
-      accountAppointments: {
-        idempotent: true,
-        params: { accountId: idParam, ...pageParams },
-        handler(ctx: Context<{ accountId: number; page: number; size: number }>) {
-          const { limit, offset } = pageWindow(ctx.params);
-          return repository.appointments({ accountId: ctx.params.accountId }, limit, offset);
-        },
-      },
-
-      /** A page of a hospital-day's appointments. */
-      dayAppointments: {
-        idempotent: true,
-        params: { hospitalId: idParam, date: dateParam, ...pageParams },
-        handler(ctx: Context<{ hospitalId: number; date: string; page: number; size: number }>) {
-          const { hospitalId, date } = ctx.params;
-          const { limit, offset } = pageWindow(ctx.params);
-          return repository.appointments({ hospitalId, date }, limit, offset);
-        },
-      },
-
-      /** One stored ticket. */
-      ticket: {
-        idempotent: true,
-        params: { ticketId: "string" },
-        async handler(ctx: Context<{ ticketId: string }>) {
-          const t = await repository.ticket(ctx.params.ticketId);
-          if (!t) throw notFound("Ticket", ctx.params.ticketId);
-          return t;
-        },
-      },
-
-      /** A hospital-day's tickets in number order. */
-      tickets: {
-        idempotent: true,
-        params: { hospitalId: idParam, date: dateParam },
-        handler: (ctx: Context<{ hospitalId: number; date: string }>) =>
-          repository.dayTickets(ctx.params.hospitalId, ctx.params.date),
-      },
-
-      /** Patients with strikes on a hospital-day. */
-      strikes: {
-        idempotent: true,
-        params: { hospitalId: idParam, date: dateParam },
-        handler: (ctx: Context<{ hospitalId: number; date: string }>) =>
-          repository.strikes(ctx.params.hospitalId, ctx.params.date),
-      },
-
-      /** This node's day actors (for tests, the REPL and metrics). */
-      stats: {
-        visibility: "public",
-        idempotent: true,
-        handler: () => ({
-          actors: registry.size,
-          mailboxDepth: Math.max(0, ...registry.list().map((a) => a.depth)),
-        }),
-      },
-
-      /** This node's day actors, for the admin's `days`. */
-      actors: {
-        visibility: "public",
-        idempotent: true,
-        handler: () =>
-          registry
-            .list()
-            .map((a) => ({ dayKey: a.dayKey, depth: a.depth, seats: a.seats, waiting: a.waitingTickets })),
-      },
-
-      /** Lets go of a day on this node (the admin's `evict`); its next call loads it afresh. */
-      evict: {
-        visibility: "public",
-        params: { dayKey: dayKeyParam },
-        handler: (ctx: Context<DayParams>) => ({
-          evicted: registry.retireWhere((actor) => actor.dayKey === ctx.params.dayKey),
-        }),
-      },
-
-      /** Dead letters of the consumers (the admin's `dlq`). */
-      deadLetters: {
-        visibility: "public",
-        idempotent: true,
-        handler: () => listDeadLetters(app.sequelize),
-      },
-
-      /** Publishes dead letter `id` again for its consumer (the admin's `dlq replay <id>`). */
-      replayDeadLetter: {
-        visibility: "public",
-        params: { id: idParam },
-        async handler(this: { broker: Context["broker"] }, ctx: Context<{ id: number }>) {
-          const event = await takeDeadLetter(app.sequelize, ctx.params.id);
-          if (!event) throw notFound("Dead letter", ctx.params.id);
-          await dispatchOnBus(this.broker, event);
-          return { replayed: event.eventId, type: event.type };
-        },
-      },
-
-      /** Events not yet published (the admin's `outbox`). */
-      outbox: {
-        visibility: "public",
-        idempotent: true,
-        handler: () => outboxBacklog(app.sequelize, clock.now()),
-      },
-
-      /** Runs the invariant check and the gauges now (the REPL's `oversold`, tests); answers the oversold count. */
-      checkOversold: {
-        visibility: "public",
-        idempotent: true,
-        async handler() {
-          await metrics.sampleNow();
-          return { oversold: await seatsOversold(app, localMoment(app.now(), "Asia/Seoul").date) };
-        },
-      },
+      ...dayReadActions(repository),
+      ...dayAdminActions({ app, registry: () => registry, metrics: () => metrics }),
     },
 
     events: {

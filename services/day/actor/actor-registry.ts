@@ -3,7 +3,7 @@
  * bounded in number (least recently used idle actors go first).
  */
 import type { Timer } from "../../../platform/clock";
-import type { ActorDeps } from "./day-actor";
+import type { ActorDeps } from "./actor-types";
 import { DayActor } from "./day-actor";
 import { dayKeyOf } from "../day-key";
 

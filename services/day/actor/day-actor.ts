@@ -8,20 +8,28 @@
  * fresh load, otherwise its callers get a retryable error.
  */
 import { performance } from "node:perf_hooks";
-import type { Clock, Timer } from "../../../platform/clock";
+import type { Timer } from "../../../platform/clock";
 import { RetryableError } from "../../../platform/errors";
 import { localMoment } from "../../../platform/time";
-import type { OutboxRelay } from "../../outbox/relays/transport";
 import type { DayCommand, DayEvent, Outcome } from "../decisions/day-commands";
 import { applyCommand } from "../decisions/day-commands";
 import type { DayState } from "../decisions/day-state";
 import { buildDayState } from "../decisions/day-state";
 import { DecisionError } from "../decisions/decision";
-import type { Answer, RecordedAnswer, RequestKey } from "../decisions/request-key";
+import type { Answer, RecordedAnswer } from "../decisions/request-key";
 import { keyId, priorAnswer } from "../decisions/request-key";
 import { dayKeyOf } from "../day-key";
 import { boardOf } from "../reception/board";
 import { nextCalledDeadline } from "../reception/queue-commands";
+import {
+  DeadlineExceededError,
+  UnknownDayError,
+  capReached,
+  replay,
+  resultOf,
+  reusedKey,
+  snapshot,
+} from "./actor-answers";
 import {
   CalendarChangedError,
   CapExceededError,
@@ -29,67 +37,8 @@ import {
   FencedError,
   StaleLoadError,
 } from "../store/commit-errors";
-import type { DayStore, Fence } from "../store/day-store";
-
-export interface ActorDeps {
-  store: DayStore;
-  relay: OutboxRelay;
-  clock: Clock;
-  newId: () => string;
-  /** Most commands one turn takes from the mailbox. */
-  maxBatch: number;
-  /** Most upcoming appointments one patient may hold, across all days. */
-  maxActiveAppointments: number;
-  /** Told what each turn did, for the metrics; optional. */
-  observer?: ActorObserver;
-}
-
-/** What an actor reports about its work (the day service turns it into metrics). */
-export interface ActorObserver {
-  /** A turn committed: how many commands it took, and how long its commit took (null: nothing to write). */
-  turn(commands: number, commitSeconds: number | null): void;
-  /** A booking was answered: "booked", "held", the refusal's code, or "failed" (not saved). */
-  booking(result: string): void;
-}
-
-/** How a command is sent: when its caller stops waiting, and the key that makes a retry safe. */
-export interface SendOptions {
-  deadline?: number;
-  key?: RequestKey | null;
-}
-
-type CommandJob = {
-  kind: "command";
-  command: DayCommand;
-  deadline: number;
-  key: RequestKey | null;
-  resolve(o: Outcome): void;
-  reject(e: unknown): void;
-};
-type ReadJob = {
-  kind: "read";
-  read(state: DayState, now: number): unknown;
-  resolve(v: unknown): void;
-  reject(e: unknown): void;
-};
-type Job = CommandJob | ReadJob;
-
-/** The day is unknown (no such hospital): answered to every caller. */
-export class UnknownDayError extends DecisionError {
-  constructor(hospitalId: number) {
-    super(404, "NOT_FOUND", `Hospital ${hospitalId} was not found.`);
-  }
-}
-
-/** The caller stopped waiting before the command's turn: it was not applied. */
-export class DeadlineExceededError extends RetryableError {
-  constructor() {
-    super(
-      "DEADLINE_EXCEEDED",
-      "The request's deadline passed before the day could take it; it was not applied.",
-    );
-  }
-}
+import type { Fence } from "../store/day-store";
+import type { ActorDeps, CommandJob, Job, SendOptions } from "./actor-types";
 
 /** Commit failures after which the same commands may run again on a fresh load. */
 const RERUNNABLE = [StaleLoadError, CalendarChangedError, CapExceededError, CommitConflictError];
@@ -423,41 +372,3 @@ export class DayActor {
     });
   }
 }
-
-/** How a booking's answer is counted: its appointment's status, or the refusal's code. */
-function resultOf(answer: Answer | null): string {
-  if (!answer) return "failed";
-  return answer.ok ? (answer.outcome.appointment?.status ?? "booked") : answer.error.code;
-}
-
-/** The first answer to a key, given again. */
-function replay(job: CommandJob, answer: Answer): void {
-  if (answer.ok) return job.resolve({ ...answer.outcome, events: [] });
-  const e = answer.error;
-  job.reject(new DecisionError(e.status, e.code, e.message, e.details));
-}
-
-/** Copies what an answer carries, so later turns changing the day in place do not change it. */
-function snapshot(outcome: Outcome): { appointment?: Outcome["appointment"]; ticket?: Outcome["ticket"] } {
-  return {
-    ...(outcome.appointment ? { appointment: { ...outcome.appointment } } : {}),
-    ...(outcome.ticket ? { ticket: { ...outcome.ticket } } : {}),
-  };
-}
-
-const reusedKey = () =>
-  new DecisionError(
-    422,
-    "IDEMPOTENCY_KEY_REUSED",
-    "This Idempotency-Key was already used for a different request.",
-  );
-
-const capReached = (cap: number) =>
-  new DecisionError(
-    422,
-    "TOO_MANY_APPOINTMENTS",
-    `A patient may hold at most ${cap} upcoming appointments.`,
-    {
-      cap,
-    },
-  );
