@@ -17,8 +17,10 @@ import { healthService } from "./services/health/health.service";
 import { hospitalsService } from "./services/hospitals/hospitals.service";
 import { notificationsService } from "./services/notifications/notifications.service";
 import { patientsService } from "./services/patients/patients.service";
+import { paymentsService } from "./services/payments/payments.service";
 import { queueService } from "./services/queue/queue.service";
 import { schedulesService } from "./services/schedules/schedules.service";
+import { settlementService } from "./services/settlement/settlement.service";
 import { dayService } from "./services/day/day.service";
 import type { App } from "./platform/app";
 import type { AppConfig } from "./platform/config";
@@ -38,8 +40,10 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   schedules: schedulesService,
   appointments: appointmentsService,
   coupons: couponsService,
+  payments: paymentsService,
   queue: queueService,
   notifications: notificationsService,
+  settlement: (app) => settlementService(app),
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_FACTORIES);

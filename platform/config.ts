@@ -43,6 +43,16 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** Seed demo data when the database is empty (embedded default). */
   seedOnEmpty: boolean;
+  payments: {
+    /** A Toss-compatible gateway's base URL (no /v1); null runs the project's sandbox in-process. */
+    pgBaseUrl: string | null;
+    /** Sent as Basic auth to the gateway. */
+    pgSecretKey: string;
+    /** How long a deposit booking holds its seat waiting for payment. */
+    holdTtlSeconds: number;
+    /** The gateway's fee on each payment, in percent (settlement subtracts it). */
+    pgFeePercent: number;
+  };
   /** Where "almost your turn" notices are POSTed as JSON, besides the log. */
   notifyWebhookUrl: string | null;
   /** Null means in-process events (the embedded default). */
@@ -160,6 +170,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 10_000, 100, 600_000),
     seedOnEmpty: bool("SEED_ON_EMPTY", mode === "embedded"),
     notifyWebhookUrl: url("NOTIFY_WEBHOOK_URL"),
+    payments: {
+      pgBaseUrl: url("PG_BASE_URL"),
+      pgSecretKey: str("PG_SECRET_KEY") ?? "test_sk_sandbox",
+      holdTtlSeconds: int("HOLD_TTL_SECONDS", 600, 30, 24 * 3600),
+      pgFeePercent: int("PG_FEE_BASIS_POINTS", 330, 0, 10_000) / 100,
+    },
     kafka,
     consumers: { maxAttempts: int("CONSUMER_MAX_ATTEMPTS", 5, 1, 100) },
     booking: {

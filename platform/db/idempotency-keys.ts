@@ -6,7 +6,7 @@
  */
 import { QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Sequelize } from "sequelize";
-import { unprocessable } from "../errors";
+import { ClientError, unprocessable } from "../errors";
 
 export interface KeyClaim {
   accountId: number;
@@ -67,4 +67,41 @@ export async function recordAnswer(
     replacements: [JSON.stringify(answer), key.accountId, key.key],
     type: QueryTypes.UPDATE,
   });
+}
+
+type Recorded<T> =
+  | { ok: true; body: T }
+  | { ok: false; error: { status: number; code: string; message: string; details: Record<string, unknown> } };
+
+/**
+ * Runs `work` once per (account, Idempotency-Key) for work that commits
+ * outside a day actor (a coupon claim, a payment confirmation): a retry with
+ * the same key and body gets the first answer again — a refusal included —
+ * and another body under the key is refused. Without a key, `work` just runs.
+ */
+export async function answerOnce<T>(
+  sequelize: Sequelize,
+  claim: Omit<KeyClaim, "key"> & { key: string | undefined },
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!claim.key) return work();
+  const key = { accountId: claim.accountId, key: claim.key };
+  const prior = (await claimKey(sequelize, { ...claim, key: claim.key })) as Recorded<T> | null;
+  if (prior?.ok) return prior.body;
+  if (prior)
+    throw new ClientError(prior.error.status, prior.error.code, prior.error.message, prior.error.details);
+  try {
+    const body = await work();
+    await recordAnswer(sequelize, key, { ok: true, body } satisfies Recorded<T>);
+    return body;
+  } catch (err) {
+    if (err instanceof ClientError) {
+      const details = (err.data ?? {}) as Record<string, unknown>;
+      await recordAnswer(sequelize, key, {
+        ok: false,
+        error: { status: err.code, code: err.type, message: err.message, details },
+      } satisfies Recorded<T>);
+    }
+    throw err;
+  }
 }

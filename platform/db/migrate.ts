@@ -13,6 +13,8 @@ import * as outbox from "./migrations/005-outbox";
 import * as consumers from "./migrations/006-consumers";
 import * as coupons from "./migrations/007-coupons";
 import * as accessLog from "./migrations/008-access-log";
+import * as payments from "./migrations/009-payments";
+import * as settlement from "./migrations/010-settlement";
 
 interface Migration {
   id: string;
@@ -28,6 +30,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: "006-consumers", up: consumers.up },
   { id: "007-coupons", up: coupons.up },
   { id: "008-access-log", up: accessLog.up },
+  { id: "009-payments", up: payments.up },
+  { id: "010-settlement", up: settlement.up },
 ];
 
 /**

@@ -16,7 +16,17 @@ import { addDays, localMoment } from "../../platform/time";
 
 const SECRET = "admin-test-secret-of-more-than-32-characters!";
 const ROOT = path.resolve(__dirname, "../..");
-const WORKER = ["accounts", "patients", "hospitals", "day", "schedules", "appointments", "coupons", "health"];
+const WORKER = [
+  "accounts",
+  "patients",
+  "hospitals",
+  "day",
+  "schedules",
+  "appointments",
+  "coupons",
+  "payments",
+  "health",
+];
 
 describe("the admin console on a 2-node cluster", () => {
   let db: TestDatabase;
@@ -66,7 +76,6 @@ describe("the admin console on a 2-node cluster", () => {
     const child = spawn(process.execPath, ["--import", require.resolve("tsx"), "scripts/admin.ts", ...args], {
       cwd: ROOT,
       env: {
-        PATH: process.env.PATH ?? "",
         TRANSPORTER: "redis://127.0.0.1:6379",
         NAMESPACE: namespace,
         JWT_SECRET: SECRET,

@@ -35,11 +35,15 @@ export const API_ROUTES: Record<string, RouteSpec> = {
   "GET /me/appointments": { action: "appointments.listMine", roles: ["patient"] },
   "GET /hospitals/:hospitalId/appointments": staff("appointments.listDay"),
 
+  "PUT /hospitals/:hospitalId/payment-settings": staff("payments.setSettings"),
+  "POST /payments/confirm": { action: "payments.confirm", roles: ["patient"] },
+
   "POST /coupon-campaigns": staff("coupons.createCampaign"),
   "GET /coupon-campaigns/:id": anyone("coupons.getCampaign"),
   "POST /coupon-campaigns/:id/claim": { action: "coupons.claim", roles: ["patient"] },
   "POST /coupon-campaigns/:id/reconcile": { action: "coupons.reconcile", roles: ["admin"] },
   "GET /me/coupons": { action: "coupons.listMine", roles: ["patient"] },
+  "GET /hospitals/:hospitalId/settlements": staff("settlement.list"),
 
   "POST /hospitals/:hospitalId/queue": { action: "queue.take", roles: ["patient"] },
   "POST /hospitals/:hospitalId/queue/desk": staff("queue.registerDesk"),

@@ -18,6 +18,10 @@ import type { Appointment } from "../day/decisions/day-state";
 import type { Caller } from "../day/decisions/decision";
 import type { Answer, RequestKey } from "../day/decisions/request-key";
 import { dayKeyOf } from "../day/day-key";
+import type { Discount } from "../coupons/coupon-rules";
+import { discountOn } from "../coupons/coupon-rules";
+import type { PaymentSettings } from "../payments/payment-rules";
+import type { Payment } from "../payments/payment-store";
 import { patientCards, recordAccess } from "../../mixins/access-log";
 
 interface BookParams {
@@ -112,7 +116,15 @@ export function appointmentsService(app: App): ServiceSchema {
         requestKey: key,
       });
       await recordAccess(ctx, user, { action: logAs, resource: `appointment:${a.id}` }, [subjectOf(a)]);
-      return view(outcome.appointment);
+      if (action !== "day.cancel") return view(outcome.appointment);
+      // A cancelled booking's deposit: an unpaid order closes, a paid one is refunded by the hospital's policy.
+      const refund = await ctx.call<{ amount: number; status: string } | null, object>(
+        "payments.settleCancellation",
+        {
+          appointmentId: a.id,
+        },
+      );
+      return { ...view(outcome.appointment), ...(refund ? { refund } : {}) };
     },
   });
 
@@ -137,7 +149,7 @@ export function appointmentsService(app: App): ServiceSchema {
           const { key, replay } = await keyed(ctx, user, dayKey, p);
           const booked = replay ?? (await bookWithCoupon(ctx, user, p, dayKey, key));
           setStatus(ctx, 201, `/api/v1/appointments/${booked.id}`);
-          return view(booked);
+          return withPayment(ctx, booked);
         },
       },
 
@@ -164,7 +176,7 @@ export function appointmentsService(app: App): ServiceSchema {
           await recordAccess(ctx, user, { action: "appointment.read", resource: `appointment:${a.id}` }, [
             subjectOf(a),
           ]);
-          return view(a);
+          return withPayment(ctx, a);
         },
       },
 
@@ -233,7 +245,15 @@ export function appointmentsService(app: App): ServiceSchema {
     const coupon = p.couponCode
       ? { code: p.couponCode, accountId: user.id, ref: key ? `idem:${key.key}` : `req:${ctx.requestID}` }
       : null;
-    if (coupon) await ctx.call("coupons.reserve", { ...coupon, hospitalId: p.hospitalId });
+    const deposit = (
+      await ctx.call<PaymentSettings, object>("payments.settingsOf", { hospitalId: p.hospitalId })
+    ).depositAmount;
+    const reserved = coupon
+      ? await ctx.call<{ discount: Discount | null }, object>("coupons.reserve", {
+          ...coupon,
+          hospitalId: p.hospitalId,
+        })
+      : null;
     const patient = await ctx.call<{ id: number }, object>("patients.ofAccount", {
       accountId: user.id,
       patientId: p.patientId,
@@ -247,6 +267,8 @@ export function appointmentsService(app: App): ServiceSchema {
         patientId: patient.id,
         accountId: user.id,
         couponCode: p.couponCode ?? null,
+        // A deposit holds the seat as pending until it is paid (or the hold lapses).
+        ...(deposit > 0 ? { holdSeconds: app.config.payments.holdTtlSeconds } : {}),
         requestKey: key,
       });
       booked = outcome.appointment;
@@ -254,8 +276,34 @@ export function appointmentsService(app: App): ServiceSchema {
       if (coupon && err instanceof ClientError) await ctx.call("coupons.release", coupon);
       throw err;
     }
-    if (coupon) await ctx.call("coupons.use", { ...coupon, appointmentId: booked.id });
+    if (deposit > 0) {
+      // The coupon stays reserved for the order: used when the deposit is paid, released if it never is.
+      await ctx.call("payments.open", {
+        appointmentId: booked.id,
+        hospitalId: p.hospitalId,
+        accountId: user.id,
+        gross: deposit,
+        discount: reserved?.discount ? discountOn(reserved.discount, deposit) : 0,
+        ...(coupon ? { coupon: { code: coupon.code, ref: coupon.ref } } : {}),
+      });
+    } else if (coupon) await ctx.call("coupons.use", { ...coupon, appointmentId: booked.id });
     return booked;
+  }
+
+  /** The appointment as answered, with its deposit order where it has one. */
+  async function withPayment(ctx: Context, a: Appointment) {
+    const payment = await ctx.call<Payment | null, object>("payments.forAppointment", {
+      appointmentId: a.id,
+    });
+    if (!payment) return view(a);
+    const base = { orderId: payment.orderId, amount: payment.amount, discount: payment.discount };
+    return {
+      ...view(a),
+      payment:
+        payment.status === "pending"
+          ? { ...base, expiresAt: view(a).holdExpiresAt ?? null, checkoutUrl: `/pay/${payment.orderId}` }
+          : { ...base, status: payment.status },
+    };
   }
 
   async function listed(ctx: Context, action: string, filter: object) {

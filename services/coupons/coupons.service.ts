@@ -2,15 +2,8 @@ import type { Context, ServiceSchema } from "moleculer";
 import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { requireUser } from "../../platform/auth";
-import { claimKey, recordAnswer } from "../../platform/db/idempotency-keys";
-import {
-  ClientError,
-  RetryableError,
-  conflict,
-  forbidden,
-  notFound,
-  unprocessable,
-} from "../../platform/errors";
+import { answerOnce } from "../../platform/db/idempotency-keys";
+import { RetryableError, conflict, forbidden, notFound, unprocessable } from "../../platform/errors";
 import { uuidv7 } from "../../platform/ids";
 import { createKafka } from "../../platform/kafka";
 import { idParam, setStatus } from "../../platform/params";
@@ -160,45 +153,18 @@ export function couponsService(app: App): ServiceSchema {
         params: { id: idParam },
         async handler(ctx: Context<{ id: number }, Meta>) {
           const user = requireUser(ctx);
-          const idem = ctx.meta.idempotencyKey;
-          const key = idem ? { accountId: user.id, key: idem } : null;
-          if (key) {
-            const hash = requestHash({ action: "coupons.claim", id: ctx.params.id });
-            const prior = (await claimKey(app.sequelize, {
-              ...key,
-              hash,
+          const answer = await answerOnce(
+            app.sequelize,
+            {
+              accountId: user.id,
+              key: ctx.meta.idempotencyKey,
+              hash: requestHash({ action: "coupons.claim", id: ctx.params.id }),
               scope: `campaign:${ctx.params.id}`,
               now: now(),
-            })) as
-              | { ok: true; body: ClaimAnswer }
-              | {
-                  ok: false;
-                  error: { status: number; code: string; message: string; details: Record<string, unknown> };
-                }
-              | null;
-            if (prior?.ok) return created(ctx, prior.body);
-            if (prior)
-              throw new ClientError(
-                prior.error.status,
-                prior.error.code,
-                prior.error.message,
-                prior.error.details,
-              );
-          }
-          try {
-            const answer = await claim(ctx, user);
-            if (key) await recordAnswer(app.sequelize, key, { ok: true, body: answer });
-            return created(ctx, answer);
-          } catch (err) {
-            if (key && err instanceof ClientError) {
-              const details = (err.data ?? {}) as Record<string, unknown>;
-              await recordAnswer(app.sequelize, key, {
-                ok: false,
-                error: { status: err.code, code: err.type, message: err.message, details },
-              });
-            }
-            throw err;
-          }
+            },
+            () => claim(ctx, user),
+          );
+          return created(ctx, answer);
         },
       },
 

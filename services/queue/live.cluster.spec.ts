@@ -70,6 +70,7 @@ describe("reception across nodes", () => {
           "day",
           "schedules",
           "appointments",
+          "payments",
           "queue",
           "notifications",
           "health",

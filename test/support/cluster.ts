@@ -35,6 +35,7 @@ const WORKER_SERVICES = [
   "day",
   "schedules",
   "appointments",
+  "payments",
   "queue",
   "notifications",
   "health",
