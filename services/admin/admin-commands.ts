@@ -117,6 +117,19 @@ export const ADMIN_COMMANDS: AdminCommand[] = [
       return json(await broker.call("coupons.reconcile", { id: Number(args.campaignId) }));
     },
   },
+  {
+    command: "settle <date>",
+    description:
+      "Settles one day now (YYYY-MM-DD, Seoul): resumes an interrupted run, recomputes a finished one",
+    async run(broker, args) {
+      const r = await broker.call<
+        { written: number; chunks: number; resumedAfter: number; totals: { hospitals: number; net: number } },
+        object
+      >("settlement.settle", { date: args.date });
+      const resumed = r.resumedAfter > 0 ? `, resumed after hospital ${r.resumedAfter}` : "";
+      return `Settled ${args.date}: ${r.totals.hospitals} hospitals, net ${r.totals.net} won (${r.written} rows in ${r.chunks} chunks${resumed}).`;
+    },
+  },
 ];
 
 /** Runs one command line (`days`, `day 1 2026-12-01`, …) and returns its text. */

@@ -25,6 +25,7 @@ const WORKER = [
   "appointments",
   "coupons",
   "payments",
+  "settlement",
   "health",
 ];
 
@@ -147,5 +148,16 @@ describe("the admin console on a 2-node cluster", () => {
     const coupons = await admin("coupons", "77");
     expect(coupons.out).toContain('"campaignId": 77');
     expect(coupons.out).toContain('"remaining": 5');
+  });
+
+  test("settle runs a day's settlement on a worker and says what it wrote", async () => {
+    const settled = await admin("settle", "2026-11-30");
+    expect(settled.code).toBe(0);
+    expect(settled.out).toMatch(
+      /Settled 2026-11-30: \d+ hospitals, net -?\d+ won \(\d+ rows in \d+ chunks\)/,
+    );
+    const refused = await admin("settle", "2026-02-30");
+    expect(refused.code).toBe(1);
+    expect(refused.out).not.toContain("Settled");
   });
 });
