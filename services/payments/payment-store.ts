@@ -1,10 +1,14 @@
 /** The payments domain's tables: hospitals' deposit settings, payment orders and refunds. */
 import { QueryTypes } from "sequelize";
-import type { Sequelize } from "sequelize";
+import type { Sequelize, Transaction } from "sequelize";
 import type { PaymentSettings } from "./payment-rules";
 import { NO_DEPOSIT } from "./payment-rules";
 
-/** pending → paid | declined | expired; paid → refunded. "confirming" while the gateway is asked. */
+/**
+ * pending → confirming → paid | declined | expired | refunded (charged after the hold lapsed), or
+ * back to pending (nothing charged); paid → refunded. "confirming" is set before the gateway is
+ * asked, so an order found in it is an attempt whose outcome must be learned from the gateway.
+ */
 export type PaymentStatus = "pending" | "confirming" | "paid" | "declined" | "expired" | "refunded";
 
 export interface Payment {
@@ -19,6 +23,8 @@ export interface Payment {
   status: PaymentStatus;
   coupon: { code: string; ref: string } | null;
   createdAt: number;
+  /** When the status last moved: a "confirming" order this old is no longer anyone's live attempt. */
+  updatedAt: number;
 }
 
 interface Row {
@@ -34,6 +40,7 @@ interface Row {
   coupon_code: string | null;
   coupon_ref: string | null;
   created_at: number | string;
+  updated_at: number | string;
 }
 
 const paymentOf = (r: Row): Payment => ({
@@ -48,6 +55,7 @@ const paymentOf = (r: Row): Payment => ({
   status: r.status,
   coupon: r.coupon_code && r.coupon_ref ? { code: r.coupon_code, ref: r.coupon_ref } : null,
   createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
 });
 
 export class PaymentStore {
@@ -95,7 +103,7 @@ export class PaymentStore {
   }
 
   /** Opens the order of a held booking; opening the same booking's order again returns the first. */
-  async open(p: Omit<Payment, "paymentKey" | "status">): Promise<Payment> {
+  async open(p: Omit<Payment, "paymentKey" | "status" | "updatedAt">): Promise<Payment> {
     const existing = await this.byAppointment(p.appointmentId);
     if (existing) return existing;
     await this.sequelize.getQueryInterface().bulkInsert("payments", [
@@ -116,7 +124,7 @@ export class PaymentStore {
         updated_at: p.createdAt,
       },
     ]);
-    return { ...p, paymentKey: null, status: "pending" };
+    return { ...p, paymentKey: null, status: "pending", updatedAt: p.createdAt };
   }
 
   async byOrder(orderId: string): Promise<Payment | null> {
@@ -136,6 +144,7 @@ export class PaymentStore {
     to: PaymentStatus,
     now: number,
     fields: { paymentKey?: string; pgFee?: number; approvedAt?: number; settleDate?: string } = {},
+    transaction?: Transaction,
   ): Promise<boolean> {
     const sets = ["status = ?", "updated_at = ?"];
     const values: unknown[] = [to, now];
@@ -152,27 +161,53 @@ export class PaymentStore {
     }
     const [, changed] = await this.sequelize.query(
       `UPDATE payments SET ${sets.join(", ")} WHERE order_id = ? AND status IN (${from.map(() => "?").join(",")})`,
-      { replacements: [...values, orderId, ...from], type: QueryTypes.UPDATE },
+      { replacements: [...values, orderId, ...from], type: QueryTypes.UPDATE, transaction },
     );
     return Number(changed) === 1;
   }
 
-  async addRefund(r: {
-    id: string;
-    orderId: string;
-    hospitalId: number;
-    amount: number;
-    settleDate: string;
-    at: number;
-  }) {
+  async addRefund(
+    r: {
+      id: string;
+      orderId: string;
+      hospitalId: number;
+      amount: number;
+      settleDate: string;
+      at: number;
+    },
+    transaction?: Transaction,
+  ) {
     const ignore = this.sequelize.getDialect() === "mysql" ? "INSERT IGNORE" : "INSERT OR IGNORE";
     await this.sequelize.query(
       `${ignore} INTO refunds (id, order_id, hospital_id, amount, settle_date, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
       {
         replacements: [r.id, r.orderId, r.hospitalId, r.amount, r.settleDate, r.at],
         type: QueryTypes.INSERT,
+        transaction,
       },
     );
+  }
+
+  /**
+   * A page of orders the recovery sweep must look at, oldest first after
+   * `after`: attempts in "confirming" since before `confirmingBefore`, and
+   * "pending" orders opened before `pendingBefore` (their hold may have lapsed).
+   */
+  async stuck(
+    q: { confirmingBefore: number; pendingBefore: number; limit: number },
+    after: { createdAt: number; orderId: string } | null = null,
+  ): Promise<Payment[]> {
+    const page = after ? "AND (created_at > ? OR (created_at = ? AND order_id > ?))" : "";
+    const rows = await this.select<Row>(
+      `SELECT * FROM payments WHERE ((status = 'confirming' AND updated_at <= ?) OR (status = 'pending' AND created_at <= ?)) ${page} ORDER BY created_at, order_id LIMIT ?`,
+      [
+        q.confirmingBefore,
+        q.pendingBefore,
+        ...(after ? [after.createdAt, after.createdAt, after.orderId] : []),
+        q.limit,
+      ],
+    );
+    return rows.map(paymentOf);
   }
 
   private select<T extends object>(sql: string, replacements: unknown[]): Promise<T[]> {

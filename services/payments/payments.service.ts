@@ -2,163 +2,69 @@ import type { Context, ServiceSchema } from "moleculer";
 import type { App } from "../../platform/app";
 import type { AuthMeta } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
-import { ClientError, RetryableError, conflict, notFound, unprocessable } from "../../platform/errors";
 import { uuidv7 } from "../../platform/ids";
 import { answerOnce } from "../../platform/db/idempotency-keys";
 import { idParam } from "../../platform/params";
 import { requestHash } from "../../platform/request-hash";
-import { localMoment, zonedInstant } from "../../platform/time";
+import { zonedInstant } from "../../platform/time";
 import type { DayBusEvent } from "../day/day-events";
-import { dayKeyOf } from "../day/day-key";
 import type { Appointment } from "../day/decisions/day-state";
-import { GatewayUnavailableError, PaymentDeclinedError, resolveGateway } from "./gateways";
+import { relayConfigOf, resolveRelay } from "../outbox/relays";
+import type { OutboxRelay } from "../outbox/relays";
+import { resolveGateway } from "./gateways";
 import type { PaymentGateway } from "./gateways";
+import { checkoutActions } from "./checkout.actions";
 import { startSandbox } from "./sandbox";
 import type { Sandbox } from "./sandbox";
 import type { PaymentSettings } from "./payment-rules";
-import { pgFee, refundFor } from "./payment-rules";
+import { refundFor } from "./payment-rules";
 import type { Payment } from "./payment-store";
 import { PaymentStore } from "./payment-store";
-
-interface ConfirmParams {
-  paymentKey: string;
-  orderId: string;
-  amount: number;
-}
-
-const declined = () =>
-  new ClientError(402, "PAYMENT_DECLINED", "The card was declined; the seat and any coupon were released.");
-const holdExpired = (refunded: boolean) =>
-  conflict(
-    "HOLD_EXPIRED",
-    refunded
-      ? "The hold lapsed before the payment completed; the charge was refunded."
-      : "The hold lapsed before the payment; nothing was charged.",
-  );
+import { confirmOrder } from "./confirm";
+import type { ConfirmParams } from "./confirm";
+import { Recovery } from "./recovery";
+import { confirmStaleMs } from "./recovery-rules";
+import { createSaga } from "./saga";
+import type { Call, PaymentResult } from "./saga";
 
 /**
  * Deposits (예약금): the order opened for a held booking, its confirmation
  * through the payment gateway (Toss-compatible; the project's sandbox runs
  * in-process unless PG_BASE_URL names another), and refunds by the hospital's
- * policy. Every step moves the order with a conditional update, so a retried
- * or concurrent confirm cannot charge twice, and a failure compensates: a
- * decline releases the seat and the coupon; a charge that arrives after the
- * hold lapsed is refunded.
+ * policy. The saga's steps are in ./saga.ts, the patient's confirm in
+ * ./confirm.ts, and the sweep that resumes orders a crash or a lost gateway
+ * answer left half-done in ./recovery.ts. Every status change is written with
+ * its `payment.*` event through the outbox (Kafka topic `payment-events`,
+ * keyed by order id).
  */
 export function paymentsService(app: App): ServiceSchema {
   const store = new PaymentStore(app.sequelize);
   const settings = app.config.payments;
   let gateway: PaymentGateway;
   let sandbox: Sandbox | null = null;
+  let relay: OutboxRelay | null = null;
+  let recovery: Recovery | null = null;
+  let count: (result: PaymentResult) => void = () => undefined;
   const now = () => app.now().getTime();
-
-  const localDate = async (ctx: Context, hospitalId: number) => {
-    const { timeZone } = await ctx.call<{ timeZone: string }, object>("hospitals.timeZone", { hospitalId });
-    return localMoment(app.now(), timeZone).date;
-  };
-
-  /** Gives the seat and the coupon back after a payment that will not happen. */
-  async function release(ctx: Context, p: Payment, a: Appointment): Promise<void> {
-    if (a.status === "pending") {
-      await ctx
-        .call("day.cancel", {
-          dayKey: dayKeyOf(a.hospitalId, a.date),
-          appointmentId: a.id,
-          caller: { accountId: a.accountId, role: "patient", hospitalId: null },
-        })
-        .catch(() => undefined); // lapsed meanwhile: the day expired it already
-    }
-    if (p.coupon) await ctx.call("coupons.release", { ...p.coupon, accountId: p.accountId });
-  }
-
-  async function refund(ctx: Context, p: Payment, amount: number, reason: string) {
-    if (!p.paymentKey) throw new Error(`Order ${p.orderId} has no payment to refund`);
-    if (amount > 0)
-      await gateway.cancel(
-        p.paymentKey,
-        { cancelReason: reason, cancelAmount: amount },
-        `refund-${p.orderId}`,
-      );
-    await store.addRefund({
-      id: `refund-${p.orderId}`,
-      orderId: p.orderId,
-      hospitalId: p.hospitalId,
-      amount,
-      settleDate: await localDate(ctx, p.hospitalId),
-      at: now(),
-    });
-    await store.move(p.orderId, ["paid", "confirming"], "refunded", now());
-    return { amount, status: amount > 0 ? "refunded" : "none" };
-  }
-
-  /** Confirms order `orderId` for `accountId`: gateway first, then the booking; compensates on failure. */
-  async function confirm(ctx: Context<ConfirmParams>, accountId: number) {
-    const p = await store.byOrder(ctx.params.orderId);
-    if (!p || p.accountId !== accountId) throw notFound("Order", ctx.params.orderId);
-    if (ctx.params.amount !== p.amount)
-      throw unprocessable("AMOUNT_MISMATCH", `The order is for ${p.amount} won.`, {
-        field: "amount",
-        expected: p.amount,
-      });
-    if (p.status === "paid") return paidAnswer(p);
-    if (p.status === "declined") throw declined();
-    if (p.status === "expired" || p.status === "refunded") throw holdExpired(p.status === "refunded");
-    const a = await ctx.call<Appointment, object>("day.appointment", { id: p.appointmentId });
-    if (a.status !== "pending" || (a.holdExpiresAt !== null && a.holdExpiresAt <= now())) {
-      if (await store.move(p.orderId, ["pending"], "expired", now())) await release(ctx, p, a);
-      throw holdExpired(false);
-    }
-    // The order says what is under way before the gateway is asked: a crash here is resumed from it.
-    if (
-      !(await store.move(p.orderId, ["pending"], "confirming", now(), {
-        paymentKey: ctx.params.paymentKey,
-      }))
-    )
-      throw new RetryableError("CONFIRM_IN_PROGRESS", "This order is being confirmed; retry in a moment.");
-    try {
-      await gateway.confirm({
-        paymentKey: ctx.params.paymentKey,
-        orderId: p.orderId,
-        amount: p.amount,
-      });
-    } catch (err) {
-      if (err instanceof PaymentDeclinedError) {
-        await store.move(p.orderId, ["confirming"], "declined", now());
-        await release(ctx, p, a);
-        throw declined();
-      }
-      if (err instanceof GatewayUnavailableError && err.outcome === "not-charged")
-        await store.move(p.orderId, ["confirming"], "pending", now());
-      throw err;
-    }
-    const charged = { ...p, paymentKey: ctx.params.paymentKey };
-    try {
-      await ctx.call("day.confirm", { dayKey: dayKeyOf(a.hospitalId, a.date), appointmentId: a.id });
-    } catch (err) {
-      if (!(err instanceof ClientError)) throw err;
-      // Charged, but the seat lapsed meanwhile: give the money back.
-      await refund(ctx, charged, p.amount, "hold expired");
-      if (p.coupon) await ctx.call("coupons.release", { ...p.coupon, accountId: p.accountId });
-      throw holdExpired(true);
-    }
-    await store.move(p.orderId, ["confirming"], "paid", now(), {
-      pgFee: pgFee(p.amount, settings.pgFeePercent),
-      approvedAt: now(),
-      settleDate: await localDate(ctx, p.hospitalId),
-    });
-    if (p.coupon) await ctx.call("coupons.use", { ...p.coupon, accountId: p.accountId, appointmentId: a.id });
-    return paidAnswer(p);
-  }
-
-  const paidAnswer = (p: Payment) => ({
-    appointmentId: p.appointmentId,
-    status: "booked",
-    payment: { orderId: p.orderId, amount: p.amount, status: "paid" },
+  const staleMs = confirmStaleMs(settings.gatewayTimeoutMs);
+  const saga = createSaga({
+    sequelize: app.sequelize,
+    store,
+    gateway: () => gateway,
+    now,
+    pgFeePercent: settings.pgFeePercent,
+    committed: (records) => relay?.committed(records),
+    count: (result) => count(result),
   });
+  const callOf =
+    (ctx: Context): Call =>
+    (action, params) =>
+      ctx.call(action, params);
 
   return {
     name: "payments",
     actions: {
+      ...checkoutActions(store, now),
       /** The hospital's deposit and refund policy (staff of that hospital, admins). */
       setSettings: {
         params: {
@@ -199,7 +105,10 @@ export function paymentsService(app: App): ServiceSchema {
         },
         handler: (
           ctx: Context<
-            Omit<Payment, "orderId" | "amount" | "paymentKey" | "status" | "createdAt" | "coupon"> & {
+            Omit<
+              Payment,
+              "orderId" | "amount" | "paymentKey" | "status" | "createdAt" | "updatedAt" | "coupon"
+            > & {
               coupon?: Payment["coupon"];
             }
           >,
@@ -223,8 +132,21 @@ export function paymentsService(app: App): ServiceSchema {
         handler: (ctx: Context<{ appointmentId: string }>) => store.byAppointment(ctx.params.appointmentId),
       },
 
+      /**
+       * Runs the recovery sweep now (it also runs at start and every
+       * PAYMENT_RECOVERY_INTERVAL_MS) and answers what it did, by step.
+       */
+      recover: {
+        visibility: "public",
+        handler: () => recovery?.sweepNow() ?? null,
+      },
+
       /** The patient's payment is confirmed with the gateway, then the booking. */
       confirm: {
+        // The adapter already retried where a retry cannot charge twice. A broker retry would repeat the
+        // whole confirm against a gateway that just failed (feeding its breaker) and answer a lost charge
+        // with CONFIRM_IN_PROGRESS instead of the gateway's 503: the patient's retry is the retry.
+        retryPolicy: { enabled: false },
         params: {
           paymentKey: { type: "string", min: 1, max: 200 },
           orderId: { type: "string", min: 6, max: 64 },
@@ -241,7 +163,7 @@ export function paymentsService(app: App): ServiceSchema {
               scope: `order:${ctx.params.orderId}`,
               now: now(),
             },
-            () => confirm(ctx, user.id),
+            () => confirmOrder(saga, callOf(ctx), ctx.params, user.id, staleMs),
           );
         },
       },
@@ -256,10 +178,8 @@ export function paymentsService(app: App): ServiceSchema {
         async handler(ctx: Context<{ appointmentId: string }>) {
           const p = await store.byAppointment(ctx.params.appointmentId);
           if (!p) return null;
-          if (p.status === "pending" && (await store.move(p.orderId, ["pending"], "expired", now()))) {
-            if (p.coupon) await ctx.call("coupons.release", { ...p.coupon, accountId: p.accountId });
-            return null;
-          }
+          // The booking is cancelled already, so there is no seat to give back, only the coupon.
+          if (p.status === "pending") await saga.expire(callOf(ctx), p, null, ["pending"]);
           if (p.status !== "paid") return null;
           const a = await ctx.call<Appointment, object>("day.appointment", { id: p.appointmentId });
           const { timeZone } = await ctx.call<{ timeZone: string }, object>("hospitals.timeZone", {
@@ -267,7 +187,11 @@ export function paymentsService(app: App): ServiceSchema {
           });
           const policy = await store.settings(p.hospitalId);
           const startsAt = zonedInstant(a.date, a.start, timeZone).getTime();
-          return refund(ctx, p, refundFor(policy, p.amount, startsAt, now()), "cancelled by the patient");
+          return saga.refund(callOf(ctx), p, {
+            amount: refundFor(policy, p.amount, startsAt, now()),
+            reason: "cancelled by the patient",
+            from: ["paid"],
+          });
         },
       },
     },
@@ -276,21 +200,50 @@ export function paymentsService(app: App): ServiceSchema {
       /** A hold lapsed: its unpaid order closes and its coupon goes back. */
       async "day.appointment.expired"(ctx: Context<DayBusEvent<"appointment.expired">>) {
         const p = await store.byAppointment(ctx.params.payload.id);
-        if (p && (await store.move(p.orderId, ["pending"], "expired", now())) && p.coupon)
-          await ctx.call("coupons.release", { ...p.coupon, accountId: p.accountId });
+        if (p?.status === "pending") await saga.expire(callOf(ctx), p, null, ["pending"]);
       },
     },
 
-    async started() {
-      // Without PG_BASE_URL the project's own sandbox answers, in this process (embedded mode works alone).
-      if (!settings.pgBaseUrl) sandbox = await startSandbox({ secretKey: settings.pgSecretKey });
-      gateway = resolveGateway({
-        pgBaseUrl: settings.pgBaseUrl ?? sandbox?.url ?? "",
-        pgSecretKey: settings.pgSecretKey,
+    created(this: { broker: Context["broker"] }) {
+      const broker = this.broker;
+      if (broker.isMetricsEnabled()) {
+        broker.metrics.register({
+          name: "hre_payments_total", // literal: test/ops/monitoring.spec.ts finds exported metrics by it
+          type: "counter",
+          labelNames: ["result"],
+          description:
+            "Deposit orders that reached an end (paid, declined, expired, refunded), and gateway errors",
+        });
+        count = (result) => broker.metrics.increment("hre_payments_total", { result });
+      }
+      // Its own relay publishes payment events right after their commit (any node's relay would, later).
+      relay = resolveRelay(relayConfigOf(app.config), { broker, sequelize: app.sequelize, now });
+      recovery = new Recovery(saga, {
+        call: (action, params) => broker.call(action, params),
+        clock: app.clock,
+        everyMs: settings.recoveryEveryMs,
+        staleMs,
+        holdTtlMs: settings.holdTtlSeconds * 1000,
+        logger: broker.logger,
       });
     },
 
+    async started(this: { broker: Context["broker"] }) {
+      // Without PG_BASE_URL the project's own sandbox answers, in this process (embedded mode works alone).
+      if (!settings.pgBaseUrl) sandbox = await startSandbox({ secretKey: settings.pgSecretKey });
+      gateway = resolveGateway(
+        { pgBaseUrl: settings.pgBaseUrl ?? sandbox?.url ?? "", pgSecretKey: settings.pgSecretKey },
+        { timeoutMs: settings.gatewayTimeoutMs, now },
+      );
+      await relay?.start();
+      // Not gated on the day, coupons and hospitals services: a node may host none of them. An order a
+      // sweep cannot finish while they are out of reach is left to the next sweep.
+      recovery?.start();
+    },
+
     async stopped() {
+      await recovery?.stop();
+      await relay?.stop();
       await sandbox?.close();
     },
   };
