@@ -9,6 +9,7 @@ import type { App } from "../../platform/app";
 import type { DoctorCalendar, HospitalCalendar } from "../../platform/calendar";
 import { doctorCalendar, hospitalCalendar } from "./hospital-view";
 import { publicHolidays } from "./public-holidays";
+import { recordHospitalChanged } from "./hospital-events";
 
 export interface CalendarSnapshot {
   calendar: HospitalCalendar;
@@ -58,11 +59,13 @@ export async function calendarStillAt(
 /**
  * Applies a calendar change and bumps the version in one transaction, so no
  * day actor can commit against the old calendar once the change is visible.
+ * The same transaction writes `hospital.changed` to the outbox (search reindexes it).
  */
 export function changeCalendar<T>(
   sequelize: Sequelize,
   hospitalId: number,
   change: (transaction: Transaction) => Promise<T>,
+  now: number = Date.now(),
 ): Promise<T> {
   return sequelize.transaction(async (transaction) => {
     const result = await change(transaction);
@@ -71,6 +74,7 @@ export function changeCalendar<T>(
       type: QueryTypes.UPDATE,
       transaction,
     });
+    await recordHospitalChanged(sequelize, transaction, hospitalId, now);
     return result;
   });
 }

@@ -27,6 +27,8 @@ describe("hospitals over HTTP", () => {
       })),
     });
     await createDoctor(node.app, near, { name: "정소아" });
+    // The rows went straight to the table (no outbox event): the search index reads them now.
+    await node.broker.call("search.rebuild");
   });
   afterAll(() => node.close());
 
