@@ -14,6 +14,7 @@ import type { QueueCommand } from "../../services/day/reception/queue-commands";
 import {
   nowMinutes,
   places,
+  onDutyDoctors,
   remainingDoctors,
   servesDoctor,
 } from "../../services/day/reception/queue-timeline";
@@ -177,8 +178,10 @@ export function simulateDay(
         result.taken++;
         if (ticket) observe([ticket], "taken", now);
       } catch (err) {
-        // Reception closes itself once the doctors' remaining time is taken; that patient is turned away.
-        if (!(err instanceof DecisionError) || err.code !== "RECEPTION_CLOSED") throw err;
+        // Reception closes itself once the doctors' remaining time is taken, and takes no ticket for a
+        // doctor who is not on duty (or for "any doctor" when none is); that patient is turned away.
+        const turnedAway = ["RECEPTION_CLOSED", "DOCTOR_OFF_DUTY"];
+        if (!(err instanceof DecisionError) || !turnedAway.includes(err.code)) throw err;
         result.refused++;
       }
       nextArrival = now + rng.exponential(perHour);
@@ -188,9 +191,13 @@ export function simulateDay(
       while (nextRefresh <= now) nextRefresh += p.refreshMinutes;
     }
     if (inBreak(now)) continue;
+    // "Any doctor" tickets go to a doctor on duty, or to anyone once nobody is (queue-commands.ts).
+    const onDuty = onDutyDoctors(contextOf(state, ms(now)));
+    const takesAnyone = (id: number) => onDuty.length === 0 || onDuty.includes(id);
     for (const room of rooms) {
       const id = room.plan.id;
-      if (room.ticketId !== null || !waiting().some((t) => servesDoctor(t, id))) continue;
+      const mayTake = (t: Ticket) => servesDoctor(t, id) && (t.doctorId !== null || takesAnyone(id));
+      if (room.ticketId !== null || !waiting().some(mayTake)) continue;
       const { ticket } = run({ type: "callNext", doctorId: id, caller: STAFF }, now);
       invariant(ticket, "callNext names the ticket it called");
       for (const o of pending.get(ticket.id) ?? []) result.observations.push({ ...o, actual: now - o.at });

@@ -7,7 +7,7 @@
 import type { ServerResponse } from "node:http";
 import type { Board } from "../day/reception/board";
 import type { Ticket } from "../day/reception/queue-state";
-import { publicBoard } from "../queue/queue.service";
+import { publicBoard } from "../queue/board-screen.action";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -59,7 +59,13 @@ export class LiveHub {
   ticket(ticket: Ticket): void {
     const watchers = this.tickets.get(ticket.id);
     if (watchers)
-      send(watchers, "ticket", { ticketId: ticket.id, number: ticket.number, status: ticket.status });
+      send(watchers, "ticket", {
+        ticketId: ticket.id,
+        number: ticket.number,
+        status: ticket.status,
+        // The doctor who called it, once called: the ticket page shows where to go.
+        doctorId: ticket.calledBy ?? ticket.doctorId,
+      });
   }
 
   /** Sends one event to a single stream (the snapshot a client gets on connecting). */

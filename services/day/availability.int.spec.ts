@@ -1,6 +1,6 @@
 import { startTestNode } from "../../test/support/test-node";
 import type { TestNode } from "../../test/support/test-node";
-import { createDoctor, createHospital } from "../../test/support/fixtures";
+import { createDoctor, createHospital, createPatients } from "../../test/support/fixtures";
 
 // Monday 2026-11-23, 10:05 in Seoul.
 const MONDAY_MORNING_SEOUL = "2026-11-23T01:05:00Z";
@@ -38,9 +38,10 @@ describe("GET /hospitals/:id/availability", () => {
   const availability = (query: string) =>
     node.http("GET", `/api/v1/hospitals/${hospitalId}/availability?${query}`);
 
-  test("today: slots that started are not available, the lunch break is not offered", async () => {
+  test("today: slots that started are past and not available, the lunch break is not offered, sessions shown", async () => {
     const res = await availability(`date=2026-11-23&doctorId=${doctorId}`);
     expect(res.status).toBe(200);
+    const seats = { capacity: 3, booked: 0 };
     expect(res.body).toEqual({
       hospitalId,
       date: "2026-11-23",
@@ -48,32 +49,95 @@ describe("GET /hospitals/:id/availability", () => {
         {
           doctorId,
           slots: [
-            { start: "09:00", end: "10:00", capacity: 3, booked: 0, available: 0 },
-            { start: "10:00", end: "11:00", capacity: 3, booked: 0, available: 0 },
-            { start: "11:00", end: "12:00", capacity: 3, booked: 0, available: 3 },
-            { start: "13:00", end: "14:00", capacity: 3, booked: 0, available: 3 },
-            { start: "14:00", end: "15:00", capacity: 3, booked: 0, available: 3 },
+            { start: "09:00", end: "10:00", ...seats, available: 0, status: "past" },
+            { start: "10:00", end: "11:00", ...seats, available: 0, status: "past" },
+            { start: "11:00", end: "12:00", ...seats, available: 3, status: "open" },
+            { start: "13:00", end: "14:00", ...seats, available: 3, status: "open" },
+            { start: "14:00", end: "15:00", ...seats, available: 3, status: "open" },
+          ],
+          sessions: [
+            { start: "09:00", end: "12:00" },
+            { start: "13:00", end: "15:00" },
           ],
         },
       ],
     });
   });
 
-  test("a doctor on leave offers nothing that day; the others do", async () => {
+  test("a doctor on leave has nothing bookable that day (slots closed: leave, no sessions); the others do", async () => {
     const res = await availability("date=2026-11-24");
-    const byDoctor = Object.fromEntries(
-      res.body.doctors.map((d: { doctorId: number; slots: unknown[] }) => [d.doctorId, d.slots.length]),
-    );
-    expect(byDoctor[onLeaveId]).toBe(0);
+    const onLeave = res.body.doctors.find((d: { doctorId: number }) => d.doctorId === onLeaveId);
+    expect(onLeave.sessions).toEqual([]);
+    expect(onLeave.slots).toHaveLength(6);
+    for (const slot of onLeave.slots)
+      expect(slot).toMatchObject({ available: 0, status: "closed", reason: "leave" });
     const nextDay = await availability("date=2026-12-01");
-    expect(
-      nextDay.body.doctors.find((d: { doctorId: number }) => d.doctorId === onLeaveId).slots,
-    ).toHaveLength(6);
+    const back = nextDay.body.doctors.find((d: { doctorId: number }) => d.doctorId === onLeaveId);
+    expect(back.slots.filter((s: { status: string }) => s.status === "open")).toHaveLength(6);
   });
 
-  test("a hospital holiday closes every doctor", async () => {
+  test("a hospital holiday closes every doctor, saying so", async () => {
     const res = await availability("date=2026-11-25");
-    expect(res.body.doctors.every((d: { slots: unknown[] }) => d.slots.length === 0)).toBe(true);
+    for (const d of res.body.doctors) {
+      expect(d.sessions).toEqual([]);
+      for (const slot of d.slots)
+        expect(slot).toMatchObject({ available: 0, status: "closed", reason: "holiday" });
+    }
+  });
+
+  test("a full slot says full; beyond the horizon says closed", async () => {
+    const [patient] = await createPatients(node, 1);
+    const saturday = await availability(`date=2026-12-05&doctorId=${doctorId}`);
+    expect(saturday.body.doctors[0].slots[0]).toMatchObject({ start: "09:00", capacity: 1, status: "open" });
+    const booked = await node.http("POST", "/api/v1/appointments", {
+      token: patient.token,
+      body: { hospitalId, doctorId, date: "2026-12-05", start: "09:00" },
+    });
+    expect(booked.status).toBe(201);
+    const after = await availability(`date=2026-12-05&doctorId=${doctorId}`);
+    expect(after.body.doctors[0].slots[0]).toEqual({
+      start: "09:00",
+      end: "09:30",
+      capacity: 1,
+      booked: 1,
+      available: 0,
+      status: "full",
+    });
+    const far = await availability(`date=2027-01-04&doctorId=${doctorId}`);
+    for (const slot of far.body.doctors[0].slots)
+      expect(slot).toMatchObject({ available: 0, status: "closed", reason: "beyond_horizon" });
+  });
+
+  test("SLOT_CLOSED says when the doctor works and names the next open slot", async () => {
+    const [patient] = await createPatients(node, 1);
+    const book = (date: string, start: string) =>
+      node.http("POST", "/api/v1/appointments", {
+        token: patient.token,
+        body: { hospitalId, doctorId, date, start },
+      });
+    const notScheduled = await book("2026-11-23", "12:00");
+    expect(notScheduled.status).toBe(422);
+    expect(notScheduled.body.error.code).toBe("SLOT_CLOSED");
+    expect(notScheduled.body.error.details).toMatchObject({
+      date: "2026-11-23",
+      start: "12:00",
+      sessions: [
+        { start: "09:00", end: "12:00" },
+        { start: "13:00", end: "15:00" },
+      ],
+      nextOpen: { date: "2026-11-23", start: "13:00" },
+    });
+    expect(notScheduled.body.error.message).toContain("works 09:00–12:00, 13:00–15:00 on 2026-11-23");
+    const past = await book("2026-11-23", "09:00");
+    expect(past.body.error.details.nextOpen).toEqual({ date: "2026-11-23", start: "11:00" });
+    // Wednesday the 25th is a hospital holiday: the next open slot is Saturday's.
+    const holiday = await book("2026-11-25", "09:00");
+    expect(holiday.body.error.details).toMatchObject({
+      reason: "holiday",
+      sessions: [],
+      nextOpen: { date: "2026-11-28", start: "09:00" },
+    });
+    expect(holiday.body.error.message).toContain("does not work on 2026-11-25 (holiday)");
   });
 
   test("a public holiday closes hospitals that close on them, not those that open", async () => {
@@ -86,8 +150,17 @@ describe("GET /hospitals/:id/availability", () => {
     const slotsOf = async (h: number, d: number) =>
       (await node.http("GET", `/api/v1/hospitals/${h}/availability?date=${christmas}&doctorId=${d}`)).body
         .doctors[0].slots;
-    expect(await slotsOf(closing.id, a.id)).toEqual([]);
-    expect(await slotsOf(opening.id, b.id)).toHaveLength(2);
+    const closed = await slotsOf(closing.id, a.id);
+    expect(closed.map((s: { status: string; reason: string }) => `${s.status}:${s.reason}`)).toEqual([
+      "closed:holiday",
+      "closed:holiday",
+    ]);
+    // The other offers its slots; on the 23rd of November they are still past the 30-day horizon.
+    const offered = await slotsOf(opening.id, b.id);
+    expect(offered.map((s: { status: string; reason: string }) => `${s.status}:${s.reason}`)).toEqual([
+      "closed:beyond_horizon",
+      "closed:beyond_horizon",
+    ]);
   });
 
   test("Saturday offers its own short session", async () => {

@@ -15,6 +15,15 @@ import type { ActorRegistry } from "./actor/actor-registry";
 import type { dayMetrics } from "./day-metrics";
 import { dayKeyParam } from "./day.params";
 import { seatsOversold } from "./oversold";
+import { RendezvousStrategy } from "./sharding/rendezvous.strategy";
+import { PRIOR } from "./actor/pace";
+import type { TurnCost } from "./actor/pace";
+
+/** A day actor's load as admission control sees it: what waits, and what its turns cost. */
+export interface DayPressure extends TurnCost {
+  depth: number;
+  maxBatch: number;
+}
 
 interface AdminDeps {
   app: App;
@@ -47,6 +56,23 @@ export function dayAdminActions({ app, registry, metrics }: AdminDeps) {
         registry()
           .list()
           .map((a) => ({ dayKey: a.dayKey, depth: a.depth, seats: a.seats, waiting: a.waitingTickets })),
+    },
+
+    /**
+     * How loaded the day's actor is, for admission control: waiting commands and the measured
+     * cost of its turns. Sharded like the day's commands, so it is asked where the actor lives.
+     */
+    pressure: {
+      strategy: RendezvousStrategy,
+      strategyOptions: { shardKey: "dayKey" },
+      visibility: "public" as const,
+      idempotent: true,
+      params: { dayKey: dayKeyParam },
+      handler(ctx: Context<{ dayKey: string }>): DayPressure {
+        const actor = registry().peek(ctx.params.dayKey);
+        const cost = actor?.pace.cost ?? PRIOR;
+        return { depth: actor?.depth ?? 0, maxBatch: app.config.booking.actorMaxBatch, ...cost };
+      },
     },
 
     /** Lets go of a day on this node (the admin's `evict`); its next call loads it afresh. */

@@ -6,11 +6,10 @@ import { clockTimeParam, idParam, optionalIdParam } from "../../platform/params"
 import { requestHash } from "../../platform/request-hash";
 import { relayConfigOf, resolveRelay } from "../outbox/relays";
 import type { OutboxRelay } from "../outbox/relays/transport";
-import { bookingWindow, isSlotOpen } from "../hospitals/day-schedule";
 import { ActorRegistry } from "./actor/actor-registry";
 import type { DayCommand, Outcome } from "./decisions/day-commands";
 import type { DayState } from "./decisions/day-state";
-import { dayAvailability } from "./decisions/day-state";
+import { dayAvailability } from "./decisions/availability";
 import type { Caller } from "./decisions/decision";
 import { DecisionError } from "./decisions/decision";
 import type { RequestKey } from "./decisions/request-key";
@@ -141,14 +140,9 @@ export function dayService(app: App): ServiceSchema {
         params: { dayKey: dayKeyParam, doctorId: optionalIdParam },
         async handler(ctx: Context<DayParams & { doctorId?: number }>) {
           const { hospitalId, date } = parseDayKey(ctx.params.dayKey);
-          const doctors = await readDay(ctx.params.dayKey, (state, at) => {
-            const { doctorId } = ctx.params;
-            if (doctorId !== undefined && !state.slots.has(doctorId)) {
-              throw new DecisionError(404, "NOT_FOUND", `Doctor ${doctorId} was not found at this hospital.`);
-            }
-            const window = bookingWindow(state.calendar, new Date(at));
-            return dayAvailability(state, at, (start) => isSlotOpen(window, state.date, start), doctorId);
-          });
+          const doctors = await readDay(ctx.params.dayKey, (state, at) =>
+            dayAvailability(state, at, ctx.params.doctorId),
+          );
           return { hospitalId, date, doctors };
         },
       },

@@ -19,6 +19,11 @@ export function doctorDaySlots(
   date: string,
 ): SlotDefinition[] {
   if (hospital.holidays.includes(date) || doctor.leaveDays.includes(date)) return [];
+  return rotaSlots(doctor, date);
+}
+
+/** The slots the weekly sessions give `date`'s weekday, whether or not the doctor is away that day. */
+export function rotaSlots(doctor: DoctorCalendar, date: string): SlotDefinition[] {
   const weekday = isoWeekday(date);
   const slots: SlotDefinition[] = [];
   for (const session of doctor.sessions) {

@@ -213,3 +213,69 @@ describe("one timeline for bookings and walk-ins", () => {
     await stream.close();
   });
 });
+
+describe("reception follows the doctors' duty", () => {
+  let node: TestNode;
+  afterAll(() => node.close());
+
+  test("a ticket for an off-duty doctor is refused naming when they next work; any-doctor tickets go to those on duty", async () => {
+    node = await startTestNode();
+    node.setNow("2026-11-24T00:30:00Z"); // Tuesday 09:30 in Seoul
+    const ALL_DAY = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: "00:00", end: "24:00" }));
+    const hospitalId = (await createHospital(node.app, { openingHours: ALL_DAY as never })).id;
+    const morning = (await createDoctor(node.app, hospitalId, { name: "오전의사" })).id;
+    const evening = (
+      await createDoctor(node.app, hospitalId, {
+        name: "저녁의사",
+        sessions: [2, 3].map((weekday) => ({
+          weekday: weekday as 2 | 3,
+          start: "16:00",
+          end: "24:00",
+          slotMinutes: 30,
+          capacity: 2,
+        })),
+      })
+    ).id;
+    const staff = (await createUser(node, "staff", hospitalId)).token;
+    const patients = await createPatients(node, 4);
+    const take = (token: string, body: object) =>
+      node.http("POST", `/api/v1/hospitals/${hospitalId}/queue`, { token, body });
+
+    const off = await take(patients[0].token, { doctorId: evening });
+    expect(off.status).toBe(422);
+    expect(off.body.error).toMatchObject({
+      code: "DOCTOR_OFF_DUTY",
+      details: {
+        doctorId: evening,
+        nextWork: { doctorId: evening, date: "2026-11-24", start: "16:00", end: "24:00" },
+      },
+    });
+    expect(off.body.error.message).toContain("next work 2026-11-24 16:00–24:00");
+
+    const any = await take(patients[1].token, {});
+    expect(any.status).toBe(201);
+    const called = await node.http("POST", `/api/v1/hospitals/${hospitalId}/queue/next`, {
+      token: staff,
+      body: {},
+    });
+    // The lone doctor on duty takes it, and the ticket says so: where the patient goes.
+    expect(called.body).toMatchObject({ ticketId: any.body.ticketId, status: "called", doctorId: morning });
+    expect((await node.http("GET", `/api/v1/queue/tickets/${any.body.ticketId}`)).body.doctorId).toBe(
+      morning,
+    );
+
+    node.setNow("2026-11-24T09:34:00Z"); // 18:34: the morning doctor is done for the day
+    const late = await take(patients[2].token, { doctorId: morning });
+    expect(late.body.error.code).toBe("DOCTOR_OFF_DUTY");
+    expect(late.body.error.details.nextWork).toMatchObject({ date: "2026-11-25", start: "09:00" });
+    expect((await take(patients[2].token, {})).status).toBe(201);
+
+    node.setNow("2026-11-24T15:30:00Z"); // 00:30 Wednesday: nobody works until 09:00
+    const night = await take(patients[3].token, {});
+    expect(night.body.error).toMatchObject({
+      code: "DOCTOR_OFF_DUTY",
+      details: { nextWork: { doctorId: morning, date: "2026-11-25", start: "09:00" } },
+    });
+    expect((await take(patients[3].token, { doctorId: 999999 })).body.error.code).toBe("NOT_FOUND");
+  });
+});

@@ -12,6 +12,7 @@ import type { Ticket } from "../day/reception/queue-state";
 import type { Place } from "../day/reception/queue-timeline";
 import { dayKeyOf } from "../day/day-key";
 import { patientCards, recordAccess } from "../../mixins/access-log";
+import { boardScreenAction, publicBoard } from "./board-screen.action";
 
 const callerOf = (user: AuthUser): Caller => ({
   accountId: user.id,
@@ -20,14 +21,17 @@ const callerOf = (user: AuthUser): Caller => ({
 });
 const ticketIdParam = { $$strict: true, ticketId: { type: "uuid" } } as const;
 
-/** A ticket as patients and the board see it: no names, just its number and place. */
+/**
+ * A ticket as patients and the board see it: no names, just its number and place. `doctorId` is
+ * the doctor asked for until the ticket is called, then the one who called it: where to go.
+ */
 function ticketView(t: Ticket, place: Place | null | undefined) {
   return {
     ticketId: t.id,
     number: t.number,
     status: t.status,
     hospitalId: t.hospitalId,
-    doctorId: t.doctorId,
+    doctorId: t.calledBy ?? t.doctorId,
     channel: t.channel,
     position: place?.position ?? 0,
     etaMinutes: place?.etaMinutes ?? 0,
@@ -203,6 +207,9 @@ export function queueService(app: App): ServiceSchema {
         },
       },
 
+      /** The board with the hospital and its doctors: the first screen the gateway renders. */
+      boardScreen: boardScreenAction(app),
+
       next: {
         params: { $$strict: true, hospitalId: idParam, doctorId: optionalIdParam },
         async handler(ctx: Context<{ hospitalId: number; doctorId?: number }, AuthMeta>) {
@@ -270,9 +277,4 @@ export function queueService(app: App): ServiceSchema {
       },
     },
   };
-}
-
-/** The board without ticket ids, safe for a screen in the waiting room or any browser. */
-export function publicBoard(board: Board) {
-  return { ...board, waiting: board.waiting.map(({ ticketId: _id, accountId: _account, ...rest }) => rest) };
 }

@@ -1,7 +1,7 @@
 /**
  * The patient's ticket page (`/ticket/<ticketId>`), made for a phone: the
  * number, its status and place in line, kept live by the ticket's event
- * stream. Uses only the public API; server values go in through
+ * stream; once called, the doctor and room to go to. Uses only the public API; server values go in through
  * `textContent`. The inline script avoids backticks and `${`, since the page
  * lives inside a template literal.
  */
@@ -40,6 +40,9 @@ export const TICKET_HTML = `<!doctype html>
   #place[hidden] { display: none; }
   .big { font-size: 34px; font-weight: 800; font-variant-numeric: tabular-nums; margin-top: 4px; }
   .sub { font-size: 15px; color: #475569; margin-top: 4px; }
+  #room { border: 3px solid #facc15; }
+  #room[hidden] { display: none; }
+  #room-doctor { font-size: 30px; font-weight: 800; margin-top: 4px; overflow-wrap: anywhere; }
   #note { font-size: 14px; color: #475569; text-align: center; line-height: 1.6; }
 </style>
 </head>
@@ -54,6 +57,11 @@ export const TICKET_HTML = `<!doctype html>
     <div id="number" data-testid="ticket-number">-</div>
   </div>
   <div id="status" data-testid="ticket-status" role="status" aria-live="assertive">불러오는 중…</div>
+  <div id="room" class="card" data-testid="ticket-room" hidden>
+    <div class="label">가실 곳</div>
+    <div id="room-doctor" data-testid="ticket-room-doctor"></div>
+    <div class="sub" id="room-dept" data-testid="ticket-room-dept"></div>
+  </div>
   <div id="place" hidden>
     <div class="card">
       <div class="label">내 앞 대기</div>
@@ -85,6 +93,7 @@ export const TICKET_HTML = `<!doctype html>
   var ticket = null;
   var heardLive = false;
   var hospitalAsked = false;
+  var doctors = [];
   var source = null;
   var gone = false;
 
@@ -117,7 +126,20 @@ export const TICKET_HTML = `<!doctype html>
       $("eta").textContent = ticket.etaMinutes > 0 ? "약 " + ticket.etaMinutes + "분" : "곧 호출";
       $("eta").setAttribute("data-eta-minutes", String(ticket.etaMinutes));
     }
+    renderRoom();
     if (!hospitalAsked && ticket.hospitalId) loadHospital(ticket.hospitalId);
+  }
+
+  /** Called: the doctor who called (the ticket's doctorId then) and their room. */
+  function renderRoom() {
+    var id = ticket && ticket.status === "called" ? ticket.doctorId : null;
+    $("room").hidden = id === null || id === undefined;
+    if ($("room").hidden) return;
+    var d = null;
+    for (var i = 0; i < doctors.length; i++) if (doctors[i].id === id) d = doctors[i];
+    $("room").setAttribute("data-doctor-id", String(id));
+    $("room-doctor").textContent = (d ? d.name + " 선생님" : "의사 " + id) + " 진료실";
+    $("room-dept").textContent = d && d.department ? d.department : "";
   }
 
   /** Merges what the server says; a status change to "called" (or a recall) buzzes the phone. */
@@ -139,7 +161,10 @@ export const TICKET_HTML = `<!doctype html>
     hospitalAsked = true;
     fetch("/api/v1/hospitals/" + encodeURIComponent(id))
       .then(function (res) { return res.ok ? res.json() : null; })
-      .then(function (h) { if (h && h.name) $("hospital-name").textContent = h.name; })
+      .then(function (h) {
+        if (h && h.name) $("hospital-name").textContent = h.name;
+        if (h && Array.isArray(h.doctors)) { doctors = h.doctors; renderRoom(); }
+      })
       .catch(function () { hospitalAsked = false; });
   }
 

@@ -38,6 +38,11 @@ export class ActorRegistry {
     return actor;
   }
 
+  /** The day's live actor on this node, without creating one. */
+  peek(dayKey: string): DayActor | undefined {
+    return this.actors.get(dayKey);
+  }
+
   /** The live actors (for stats and the admin's view). */
   list(): DayActor[] {
     return [...this.actors.values()];

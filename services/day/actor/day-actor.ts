@@ -39,6 +39,7 @@ import {
 } from "../store/commit-errors";
 import type { Fence } from "../store/day-store";
 import type { ActorDeps, CommandJob, Job, SendOptions } from "./actor-types";
+import { PaceMeter } from "./pace";
 
 /** Commit failures after which the same commands may run again on a fresh load. */
 const RERUNNABLE = [StaleLoadError, CalendarChangedError, CapExceededError, CommitConflictError];
@@ -65,6 +66,8 @@ export class DayActor {
   private readonly persisted = new Set<string>();
   private deadlineTimer: Timer | null = null;
   lastUsed: number;
+  /** What this actor's turns cost by batch size (admission control reads it). */
+  readonly pace = new PaceMeter();
   /** Set once fenced out or retired: the registry forgets this actor and a new one takes the day. */
   retired = false;
 
@@ -154,7 +157,14 @@ export class DayActor {
   }
 
   private async drain(): Promise<void> {
-    while (this.mailbox.length > 0) await this.turn(this.mailbox.splice(0, this.deps.maxBatch));
+    while (this.mailbox.length > 0) {
+      const batch = this.mailbox.splice(0, this.deps.maxBatch);
+      // A turn that first loads the day costs the load too, once: it would skew the pace.
+      const warm = this.state !== null;
+      const began = performance.now();
+      await this.turn(batch);
+      if (warm) this.pace.record(batch.length, performance.now() - began);
+    }
   }
 
   private async turn(batch: Job[], rerun = false, overCap = new Set<number>()): Promise<void> {

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
 import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
 import type { DayCommand } from "./day-commands";
+import { dayAvailability } from "./availability";
 import { applyCommand } from "./day-commands";
 import type { Caller } from "./decision";
 import { DecisionError } from "./decision";
@@ -105,6 +106,32 @@ function assertInvariants(state: DayState, now: number): void {
   for (const count of livePerPatientDoctor.values()) expect(count).toBe(1);
 }
 
+/** Every slot says what it is: open ⇔ seats left and not started; past ⇔ started; nothing bookable is hidden. */
+function assertStatuses(state: DayState, now: number): void {
+  const started = (start: string) => now >= Date.parse(`${DATE}T${start}:00Z`);
+  for (const doctor of dayAvailability(state, now)) {
+    expect(doctor.sessions.length).toBeGreaterThan(0);
+    for (const slot of doctor.slots) {
+      expect(slot.booked).toBeLessThanOrEqual(slot.capacity);
+      const expected = started(slot.start) ? "past" : slot.booked >= slot.capacity ? "full" : "open";
+      expect(slot.status).toBe(expected);
+      expect(slot.available).toBe(expected === "open" ? slot.capacity - slot.booked : 0);
+    }
+  }
+}
+
+/** A SLOT_CLOSED refusal names an open slot of the doctor's (or none is left this day and after). */
+function assertNamesNextOpen(state: DayState, err: unknown, now: number, doctorId: number): void {
+  const { nextOpen, sessions } = (err as DecisionError).details as {
+    nextOpen: { date: string; start: string } | null;
+    sessions: unknown[];
+  };
+  expect(Array.isArray(sessions)).toBe(true);
+  if (nextOpen === null || nextOpen.date !== DATE) return;
+  const slots = dayAvailability(state, now, doctorId).flatMap((d) => d.slots);
+  expect(slots.some((s) => s.start === nextOpen.start && s.status === "open")).toBe(true);
+}
+
 const slotOf = (state: DayState, id: string) => {
   const a = state.appointments.get(id);
   return a ? state.slots.get(a.doctorId)?.get(a.start) : undefined;
@@ -113,32 +140,41 @@ const slotOf = (state: DayState, id: string) => {
 describe("day decisions under any command sequence", () => {
   test("booked ≤ capacity, one live seat per patient and doctor, cancel frees exactly one seat, expiry frees holds", () => {
     fc.assert(
-      fc.property(fc.array(stepArb, { maxLength: 60 }), (steps) => {
-        const state = freshDay();
-        let now = START;
-        for (const step of steps) {
-          if (step.kind === "wait") now += step.seconds * 1000;
-          const command = commandFor(state, step);
-          if (!command) continue;
-          const target = command.type === "cancel" ? slotOf(state, command.appointmentId) : undefined;
-          const before = target ? bookedSeats(state, target, now) : 0;
-          let refused: unknown = null;
-          try {
-            applyCommand(state, command, now, newId);
-          } catch (err) {
-            refused = err;
+      // Starting anywhere from the day before to late in the day, so slots start, pass and close.
+      fc.property(
+        fc.integer({ min: 0, max: 36 * 60 }),
+        fc.array(stepArb, { maxLength: 60 }),
+        (offset, steps) => {
+          const state = freshDay();
+          let now = START + offset * 60_000;
+          for (const step of steps) {
+            if (step.kind === "wait") now += step.seconds * 1000;
+            const command = commandFor(state, step);
+            if (!command) continue;
+            const target = command.type === "cancel" ? slotOf(state, command.appointmentId) : undefined;
+            const before = target ? bookedSeats(state, target, now) : 0;
+            let refused: unknown = null;
+            try {
+              applyCommand(state, command, now, newId);
+            } catch (err) {
+              refused = err;
+            }
+            if (refused) {
+              expect(refused).toBeInstanceOf(DecisionError);
+              if (command.type === "book" && (refused as DecisionError).code === "SLOT_CLOSED")
+                assertNamesNextOpen(state, refused, now, command.doctorId);
+              if (target) expect(bookedSeats(state, target, now)).toBe(before);
+            } else if (command.type === "cancel" && target) {
+              expect(bookedSeats(state, target, now)).toBe(before - 1);
+            } else if (command.type === "expire") {
+              for (const a of state.appointments.values())
+                expect(holdsSeat(a) && isLapsed(a, now)).toBe(false);
+            }
+            assertInvariants(state, now);
+            assertStatuses(state, now);
           }
-          if (refused) {
-            expect(refused).toBeInstanceOf(DecisionError);
-            if (target) expect(bookedSeats(state, target, now)).toBe(before);
-          } else if (command.type === "cancel" && target) {
-            expect(bookedSeats(state, target, now)).toBe(before - 1);
-          } else if (command.type === "expire") {
-            for (const a of state.appointments.values()) expect(holdsSeat(a) && isLapsed(a, now)).toBe(false);
-          }
-          assertInvariants(state, now);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

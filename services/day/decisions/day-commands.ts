@@ -16,6 +16,7 @@ import type { Caller } from "./decision";
 import { DecisionError, assertMayAct } from "./decision";
 import type { Appointment, DayState, SlotState } from "./day-state";
 import { holdsSeat, isLapsed, patientKey } from "./day-state";
+import { slotClosed } from "./slot-closed";
 
 export type DayCommand =
   | {
@@ -93,27 +94,17 @@ function book(
   newId: () => string,
 ): Outcome {
   const doctorSlots = state.slots.get(cmd.doctorId);
-  if (!doctorSlots)
+  const doctor = state.doctors.get(cmd.doctorId);
+  if (!doctorSlots || !doctor)
     throw new DecisionError(404, "NOT_FOUND", `Doctor ${cmd.doctorId} was not found at this hospital.`);
   const slot = doctorSlots.get(cmd.start);
   if (!slot || slot.capacity === 0) {
     const reason =
       doctorSlots.size === 0 ? "the doctor does not see patients that day" : "no slot starts at that time";
-    throw new DecisionError(422, "SLOT_CLOSED", `Not bookable: ${reason}.`, {
-      date: state.date,
-      start: cmd.start,
-    });
+    throw slotClosed(state, doctor, cmd.start, reason, now);
   }
   if (!isSlotOpen(bookingWindow(state.calendar, new Date(now)), state.date, cmd.start)) {
-    throw new DecisionError(
-      422,
-      "SLOT_CLOSED",
-      "Not bookable: the slot has started or is beyond the booking horizon.",
-      {
-        date: state.date,
-        start: cmd.start,
-      },
-    );
+    throw slotClosed(state, doctor, cmd.start, "the slot has started or is beyond the booking horizon", now);
   }
   const events: DayEvent[] = [];
   const existingId = state.activeByPatient.get(patientKey(cmd.patientId, cmd.doctorId));

@@ -4,11 +4,12 @@
  * the store loads; changed only by `day-commands.ts`. No Moleculer, Sequelize
  * or clock imports.
  */
-import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
+import type { DoctorCalendar, HospitalCalendar, TimeRange } from "../../../platform/calendar";
 import type { QueueState } from "../reception/queue-state";
 import type { DoctorHours } from "../reception/queue-timeline";
 import { toMinutes } from "../../../platform/time";
 import { doctorDaySlots } from "../../hospitals/day-schedule";
+import { doctorSessions } from "../../hospitals/doctor-hours";
 
 export type AppointmentStatus = "pending" | "booked" | "checked_in" | "cancelled" | "expired";
 
@@ -52,6 +53,10 @@ export interface DayState {
   activeByPatient: Map<string, string>;
   /** Each doctor's first slot start and last slot end today, in minutes. */
   hours: DoctorHours;
+  /** The hospital's doctors, for when they work on other days. */
+  doctors: Map<number, DoctorCalendar>;
+  /** Each doctor's working sessions today (none on leave or a holiday). */
+  sessions: Map<number, TimeRange[]>;
   queue: QueueState;
 }
 
@@ -70,7 +75,9 @@ export function buildDayState(
 ): DayState {
   const slots = new Map<number, Map<string, SlotState>>();
   const hours: DoctorHours = new Map();
+  const sessions = new Map<number, TimeRange[]>();
   for (const doctor of doctors) {
+    sessions.set(doctor.id, doctorSessions(calendar, doctor, date));
     const byStart = new Map<string, SlotState>();
     const defs = doctorDaySlots(calendar, doctor, date);
     for (const def of defs) {
@@ -88,6 +95,8 @@ export function buildDayState(
     appointments: new Map(),
     activeByPatient: new Map(),
     hours,
+    doctors: new Map(doctors.map((d) => [d.id, d])),
+    sessions,
     queue,
   };
   for (const appointment of appointments) {
@@ -129,32 +138,3 @@ export function bookedSeats(state: DayState, slot: SlotState, now: number): numb
 
 export const isLapsed = (a: Appointment, now: number): boolean =>
   a.status === "pending" && a.holdExpiresAt !== null && a.holdExpiresAt <= now;
-
-export interface SlotAvailability {
-  start: string;
-  end: string;
-  capacity: number;
-  booked: number;
-  available: number;
-}
-
-/** The day as `GET …/availability` shows it; `isOpen` says whether a slot can still be booked. */
-export function dayAvailability(
-  state: DayState,
-  now: number,
-  isOpen: (start: string) => boolean,
-  doctorId?: number,
-): { doctorId: number; slots: SlotAvailability[] }[] {
-  const doctors = [...state.slots.entries()].filter(([id]) => doctorId === undefined || id === doctorId);
-  return doctors.map(([id, byStart]) => ({
-    doctorId: id,
-    slots: [...byStart.values()]
-      .filter((slot) => slot.capacity > 0)
-      .sort((a, b) => a.start.localeCompare(b.start))
-      .map((slot) => {
-        const booked = bookedSeats(state, slot, now);
-        const available = isOpen(slot.start) ? Math.max(0, slot.capacity - booked) : 0;
-        return { start: slot.start, end: slot.end, capacity: slot.capacity, booked, available };
-      }),
-  }));
-}

@@ -2,6 +2,7 @@
  * The waiting-room board of a hospital-day: who is being seen, who is next,
  * how many wait per doctor, and each waiting ticket's place. Pure.
  */
+import type { TimeRange } from "../../../platform/calendar";
 import type { DayState } from "../decisions/day-state";
 import { contextOf } from "./queue-commands";
 import { places, waitingInOrder } from "./queue-timeline";
@@ -24,6 +25,8 @@ export interface Board {
   /** Waiting tickets in call order, with their places. Ticket ids are stripped before the board goes public. */
   waiting: BoardTicket[];
   waitingByDoctor: { doctorId: number | null; count: number }[];
+  /** Each doctor's working sessions today, so a screen can tell who is on duty as the clock moves. */
+  doctors: { doctorId: number; sessions: TimeRange[] }[];
   /** Tickets at or before this position are told it is almost their turn. */
   notifyPosition: number;
   updatedAt: string;
@@ -56,6 +59,7 @@ export function boardOf(state: DayState, now: number): Board {
     serving,
     waiting,
     waitingByDoctor: [...counts.entries()].map(([doctorId, count]) => ({ doctorId, count })),
+    doctors: [...state.sessions.entries()].map(([doctorId, sessions]) => ({ doctorId, sessions })),
     notifyPosition: state.queue.settings.notifyPosition,
     updatedAt: new Date(now).toISOString(),
   };

@@ -13,9 +13,11 @@ import { recordSample } from "./service-time";
 import type { Ticket, TicketChannel } from "./queue-state";
 import { ACTIVE } from "./queue-state";
 import type { QueueContext } from "./queue-timeline";
+import { offDuty } from "./duty";
 import {
   dayPlaces,
   nowMinutes,
+  onDutyDoctors,
   placesLeft,
   remainingDoctors,
   servesDoctor,
@@ -42,6 +44,7 @@ export const contextOf = (state: DayState, now: number): QueueContext => ({
   calendar: state.calendar,
   date: state.date,
   hours: state.hours,
+  sessions: state.sessions,
   now,
 });
 
@@ -98,8 +101,13 @@ function takeTicket(
   if (local.date !== state.date || !isOpenAt(state.calendar, state.date, local.minutes)) {
     throw new DecisionError(409, "RECEPTION_CLOSED", "Reception is closed now: the hospital is not open.");
   }
-  if (cmd.doctorId !== null && !state.hours.has(cmd.doctorId)) {
-    throw new DecisionError(404, "NOT_FOUND", `Doctor ${cmd.doctorId} does not see patients today.`);
+  if (cmd.doctorId !== null && !state.doctors.has(cmd.doctorId)) {
+    throw new DecisionError(404, "NOT_FOUND", `Doctor ${cmd.doctorId} was not found at this hospital.`);
+  }
+  // A ticket waits for someone who is here: a named doctor on duty now, or for "any doctor", one of those on duty.
+  const onDuty = onDutyDoctors(ctx);
+  if (cmd.doctorId !== null ? !onDuty.includes(cmd.doctorId) : onDuty.length === 0) {
+    throw offDuty(state, cmd.doctorId !== null ? [cmd.doctorId] : [...state.doctors.keys()], now);
   }
   const tickets = [...state.queue.tickets.values()];
   const own = tickets.filter((t) => t.patientId === cmd.patientId);
@@ -149,14 +157,22 @@ function callNext(state: DayState, doctorId: number | null, caller: Caller, now:
   assertMayAct(state.hospitalId, caller, null);
   const ctx = contextOf(state, now);
   const minute = nowMinutes(ctx);
+  const onDuty = onDutyDoctors(ctx);
+  // "Any doctor" tickets go to the doctors on duty; one who has stopped sees only their own patients
+  // out, unless nobody is on duty any more (the day's last tickets must not be stranded).
+  const takesAnyone = doctorId === null || onDuty.length === 0 || onDuty.includes(doctorId);
   // A checked-in booking waits for its slot time; walk-ins fill the gaps in ticket order.
   const next = waitingInOrder(ctx).find(
-    (t) => servesDoctor(t, doctorId) && (t.slotStart === null || t.slotStart <= fromMinutes(minute)),
+    (t) =>
+      servesDoctor(t, doctorId) &&
+      (t.doctorId !== null || takesAnyone) &&
+      (t.slotStart === null || t.slotStart <= fromMinutes(minute)),
   );
   if (!next) throw new DecisionError(409, "QUEUE_EMPTY", "Nobody is waiting for this doctor.");
   // Whose patient this is, so the visit's length teaches that doctor's pace; a lone doctor needs no naming.
   const remaining = remainingDoctors(ctx);
-  const calledBy = doctorId ?? next.doctorId ?? (remaining.length === 1 ? remaining[0] : null);
+  const lone = onDuty.length === 1 ? onDuty[0] : remaining.length === 1 ? remaining[0] : null;
+  const calledBy = doctorId ?? next.doctorId ?? lone;
   return changed(next, { status: "called", calledAt: now, calledBy }, "queue.ticket.called");
 }
 

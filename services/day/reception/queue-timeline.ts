@@ -4,8 +4,9 @@
  * number. Positions, wait estimates and reception capacity follow from it. Pure.
  */
 import { localMoment, toMinutes } from "../../../platform/time";
-import type { HospitalCalendar } from "../../../platform/calendar";
+import type { HospitalCalendar, TimeRange } from "../../../platform/calendar";
 import { isOpenAt } from "../../hospitals/day-schedule";
+import { worksAt } from "../../hospitals/doctor-hours";
 import { serviceMinutes } from "./service-time";
 import type { QueueState, Ticket } from "./queue-state";
 
@@ -17,6 +18,8 @@ export interface QueueContext {
   calendar: HospitalCalendar;
   date: string;
   hours: DoctorHours;
+  /** Each doctor's working sessions today. */
+  sessions: Map<number, TimeRange[]>;
   now: number;
 }
 
@@ -64,6 +67,16 @@ export function remainingDoctors(ctx: QueueContext): number[] {
   return [...ctx.hours.entries()].filter(([, h]) => h.end > minute).map(([id]) => id);
 }
 
+/** Doctors inside one of today's working sessions at `now` (none once the day is over), in id order. */
+export function onDutyDoctors(ctx: QueueContext): number[] {
+  const local = localMoment(new Date(ctx.now), ctx.calendar.timeZone);
+  if (local.date !== ctx.date) return [];
+  return [...ctx.sessions.entries()]
+    .filter(([, sessions]) => worksAt(sessions, local.minutes))
+    .map(([id]) => id)
+    .sort((a, b) => a - b);
+}
+
 export const minutesPerPatient = (ctx: QueueContext, doctorId: number) =>
   serviceMinutes(ctx.queue.samples.get(doctorId) ?? [], ctx.queue.settings.defaultServiceMinutes);
 
@@ -75,7 +88,9 @@ export interface Place {
 /** Position (1 = next) and estimated minutes until called, for every waiting ticket. */
 export function places(ctx: QueueContext): Map<string, Place> {
   const order = waitingInOrder(ctx);
-  const doctors = remainingDoctors(ctx);
+  // "Any doctor" tickets go to the doctors on duty; between sessions, to those still due today.
+  const onDuty = onDutyDoctors(ctx);
+  const doctors = onDuty.length > 0 ? onDuty : remainingDoctors(ctx);
   const minute = nowMinutes(ctx);
   const busy = busyMinutes(ctx);
   const result = new Map<string, Place>();
