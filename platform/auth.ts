@@ -8,6 +8,11 @@ export interface AuthUser {
   role: Role;
   /** Set for staff: the one hospital whose data they may see. */
   hospitalId: number | null;
+  /**
+   * The account's own ("self") patient, when the gateway resolved it with the
+   * account: a booking for oneself then needs no lookup of its own.
+   */
+  patientId?: number | null;
 }
 
 export interface AuthMeta {

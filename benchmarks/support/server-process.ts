@@ -42,6 +42,10 @@ export interface StartMessage {
   kafkaBrokers?: string;
   /** Moleculer namespace, also the prefix of the product's Redis keys and Kafka groups. */
   namespace?: string;
+  /** Open-run admission (ADMISSION_ENABLED); on when absent, as in production. */
+  admission?: boolean;
+  /** ACTOR_MAX_BATCH; the default when absent. */
+  actorMaxBatch?: number;
 }
 
 /** After "start": "cpu" asks for the CPU time this process has used so far, "stop" ends it. */
@@ -57,6 +61,8 @@ async function serve(start: StartMessage): Promise<HospitalNode> {
       LOG_LEVEL: "warn",
       KAFKA_BROKERS: start.kafkaBrokers,
       NAMESPACE: start.namespace,
+      ADMISSION_ENABLED: start.admission === false ? "false" : undefined,
+      ACTOR_MAX_BATCH: start.actorMaxBatch === undefined ? undefined : String(start.actorMaxBatch),
     }),
     dbUrl: start.dbUrl,
     redisUrl: start.redisUrl,

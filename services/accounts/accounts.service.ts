@@ -1,12 +1,15 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { UniqueConstraintError } from "sequelize";
+import { QueryTypes, UniqueConstraintError } from "sequelize";
 import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { requireUser } from "../../platform/auth";
+import type { Role } from "../../platform/db/models";
 import { badInput, conflict, notFound, unauthorized } from "../../platform/errors";
 import { dateParam, emailParam, idParam, nameParam, normalizeEmail, setStatus } from "../../platform/params";
 import { LoginThrottle, MemoryAttemptStore } from "./login-throttle";
 import type { AttemptStore } from "./login-throttle";
+import { ACCOUNT_CHANGED } from "./account-events";
+import type { AccountChanged } from "./account-events";
 import { passwordParam } from "./password-policy";
 import { hashPassword, verifyPassword } from "./passwords";
 import { RedisAttemptStore } from "./redis-attempts";
@@ -111,14 +114,53 @@ export function accountsService(app: App): ServiceSchema {
         },
       },
 
-      /** The user behind a token, or null when the account no longer exists. Called by the gateway. */
+      /**
+       * The user behind a token with its own patient, or null when the account no longer exists.
+       * Called by the gateway on a miss of its account cache: one query, so a booking for oneself
+       * needs no patient lookup of its own.
+       */
       resolve: {
         idempotent: true,
         visibility: "public",
         params: { $$strict: true, id: idParam },
-        async handler(ctx: Context<{ id: number }>): Promise<AuthUser | null> {
-          const user = await User.findByPk(ctx.params.id, { attributes: ["id", "role", "hospitalId"] });
-          return user ? { id: user.id, role: user.role, hospitalId: user.hospitalId } : null;
+        handler: (ctx: Context<{ id: number }>): Promise<AuthUser | null> =>
+          resolveAccount(app, ctx.params.id),
+      },
+
+      /**
+       * Changes an account's role (and the hospital staff belong to). Every gateway forgets what
+       * it remembered of the account, so its old tokens are refused on the next request.
+       */
+      changeRole: {
+        visibility: "public",
+        params: { $$strict: true, id: idParam, role: roleParam, hospitalId: { ...idParam, optional: true } },
+        async handler(ctx: Context<{ id: number; role: Role; hospitalId?: number }>) {
+          const { id, role, hospitalId } = ctx.params;
+          if (role === "staff" && hospitalId === undefined)
+            throw badInput("hospitalId", "Staff belong to a hospital: 'hospitalId' is required.");
+          const [changed] = await User.update(
+            { role, hospitalId: role === "staff" ? (hospitalId ?? null) : null },
+            { where: { id } },
+          );
+          if (changed === 0) throw notFound("User", id);
+          await accountChanged(ctx, id);
+          return { id: String(id), role, hospitalId: role === "staff" ? hospitalId : null };
+        },
+      },
+
+      /**
+       * Deletes an account; its tokens are refused on every node from then on. Its patient rows
+       * stay: appointments and the access log refer to them (medical records outlive accounts).
+       */
+      remove: {
+        visibility: "public",
+        params: { $$strict: true, id: idParam },
+        async handler(ctx: Context<{ id: number }>) {
+          const { id } = ctx.params;
+          const removed = await User.destroy({ where: { id } });
+          if (removed === 0) throw notFound("User", id);
+          await accountChanged(ctx, id);
+          return { id: String(id), removed: true };
         },
       },
 
@@ -159,6 +201,33 @@ export function accountsService(app: App): ServiceSchema {
         },
       },
     },
+  };
+}
+
+const roleParam = { type: "enum", values: ["patient", "staff", "admin"] } as const;
+
+const accountChanged = (ctx: Context, id: number) =>
+  ctx.broadcast(ACCOUNT_CHANGED, { id } satisfies AccountChanged);
+
+/** One query for the account and its "self" patient (staff and admins usually have none). */
+async function resolveAccount(app: App, id: number): Promise<AuthUser | null> {
+  const [row] = await app.sequelize.query<{
+    role: Role;
+    hospital_id: number | null;
+    patient_id: number | null;
+  }>(
+    `SELECT u.role, u.hospital_id, p.id AS patient_id FROM users u
+       LEFT JOIN patients p ON p.account_id = u.id AND p.relation = 'self'
+      WHERE u.id = ? ORDER BY p.id LIMIT 1`,
+    { replacements: [id], type: QueryTypes.SELECT },
+  );
+  if (!row) return null;
+  const hospitalId = row.hospital_id === null ? null : Number(row.hospital_id);
+  return {
+    id,
+    role: row.role,
+    hospitalId,
+    patientId: row.patient_id === null ? null : Number(row.patient_id),
   };
 }
 

@@ -18,23 +18,14 @@ import type { Appointment } from "../day/decisions/day-state";
 import type { Caller } from "../day/decisions/decision";
 import type { Answer, RequestKey } from "../day/decisions/request-key";
 import { dayKeyOf } from "../day/day-key";
-import type { Discount } from "../coupons/coupon-rules";
-import { discountOn } from "../coupons/coupon-rules";
-import type { PaymentSettings } from "../payments/payment-rules";
 import type { Payment } from "../payments/payment-store";
 import { patientCards, recordAccess } from "../../mixins/access-log";
-
-interface BookParams {
-  hospitalId: number;
-  doctorId: number;
-  date: string;
-  start: string;
-  patientId?: number;
-  couponCode?: string;
-}
+import { admissionGate } from "../admission/admission-gate";
+import { bookWithCoupon, patientOf } from "./booking";
+import type { BookParams, BookingMeta } from "./booking";
 
 /** What the gateway puts in `ctx.meta` besides the user: the request's Idempotency-Key, if sent. */
-type Meta = AuthMeta & { idempotencyKey?: string };
+type Meta = BookingMeta;
 
 const view = (a: Appointment) => ({
   id: a.id,
@@ -147,7 +138,15 @@ export function appointmentsService(app: App): ServiceSchema {
           const p = ctx.params;
           const dayKey = dayKeyOf(p.hospitalId, p.date);
           const { key, replay } = await keyed(ctx, user, dayKey, p);
-          const booked = replay ?? (await bookWithCoupon(ctx, user, p, dayKey, key));
+          if (replay) {
+            setStatus(ctx, 201, `/api/v1/appointments/${replay.id}`);
+            return withPayment(ctx, replay);
+          }
+          const patientId = await patientOf(ctx, user, p.patientId);
+          // In an open run the day's actor may have more waiting than it can answer in time: take a place in line.
+          const waiting = await admissionGate(app, ctx, { dayKey, accountId: user.id, patientId });
+          if (waiting) return waiting;
+          const booked = await bookWithCoupon(app, ctx, user, p, dayKey, key, patientId);
           setStatus(ctx, 201, `/api/v1/appointments/${booked.id}`);
           return withPayment(ctx, booked);
         },
@@ -228,67 +227,6 @@ export function appointmentsService(app: App): ServiceSchema {
       },
     },
   };
-
-  /**
-   * Books, holding the coupon (if any) while the day decides: used when the
-   * seat is sold, released when the day refuses. After an unclear failure (a
-   * timeout) it stays reserved for this booking, so a retry with the same key
-   * finds it reserved for itself and goes on.
-   */
-  async function bookWithCoupon(
-    ctx: Context<BookParams, Meta>,
-    user: AuthUser,
-    p: BookParams,
-    dayKey: string,
-    key: RequestKey | undefined,
-  ): Promise<Appointment> {
-    const coupon = p.couponCode
-      ? { code: p.couponCode, accountId: user.id, ref: key ? `idem:${key.key}` : `req:${ctx.requestID}` }
-      : null;
-    const deposit = (
-      await ctx.call<PaymentSettings, object>("payments.settingsOf", { hospitalId: p.hospitalId })
-    ).depositAmount;
-    const reserved = coupon
-      ? await ctx.call<{ discount: Discount | null }, object>("coupons.reserve", {
-          ...coupon,
-          hospitalId: p.hospitalId,
-        })
-      : null;
-    const patient = await ctx.call<{ id: number }, object>("patients.ofAccount", {
-      accountId: user.id,
-      patientId: p.patientId,
-    });
-    let booked: Appointment;
-    try {
-      const outcome = await ctx.call<OutcomeOf<"book">, object>("day.book", {
-        dayKey,
-        doctorId: p.doctorId,
-        start: p.start,
-        patientId: patient.id,
-        accountId: user.id,
-        couponCode: p.couponCode ?? null,
-        // A deposit holds the seat as pending until it is paid (or the hold lapses).
-        ...(deposit > 0 ? { holdSeconds: app.config.payments.holdTtlSeconds } : {}),
-        requestKey: key,
-      });
-      booked = outcome.appointment;
-    } catch (err) {
-      if (coupon && err instanceof ClientError) await ctx.call("coupons.release", coupon);
-      throw err;
-    }
-    if (deposit > 0) {
-      // The coupon stays reserved for the order: used when the deposit is paid, released if it never is.
-      await ctx.call("payments.open", {
-        appointmentId: booked.id,
-        hospitalId: p.hospitalId,
-        accountId: user.id,
-        gross: deposit,
-        discount: reserved?.discount ? discountOn(reserved.discount, deposit) : 0,
-        ...(coupon ? { coupon: { code: coupon.code, ref: coupon.ref } } : {}),
-      });
-    } else if (coupon) await ctx.call("coupons.use", { ...coupon, appointmentId: booked.id });
-    return booked;
-  }
 
   /** The appointment as answered, with its deposit order where it has one. */
   async function withPayment(ctx: Context, a: Appointment) {

@@ -1,0 +1,76 @@
+/** Command-line flags of the open-run benchmark, validated with every problem named at once. */
+import { parseArgs } from "node:util";
+import { numberFlags } from "../support/number-flag";
+
+export interface OpenRunFlags {
+  patients: number;
+  /** The patients' arrivals spread evenly over this many seconds. */
+  seconds: number;
+  /** Most sockets the load generator opens to the server (more requests wait for one). */
+  sockets: number;
+  /** A parent gives up on one answer after this long: a client-side time-out. */
+  timeoutMs: number;
+  /** Fairness: seats that went to the first this-many arrivals. */
+  first: number;
+  /**
+   * The server's ACTOR_MAX_BATCH (null: its default). 1 makes every booking its own commit: an
+   * actor slower than the gateway, as on a slow database, where admission has work to do.
+   */
+  actorBatch: number | null;
+  /** "off" (no admission control) and/or "on", in this order. */
+  modes: ("off" | "on")[];
+  mysqlUrl: string;
+  redisUrl: string;
+  database: string;
+}
+
+export const USAGE = `Usage: npm run bench:openrun -- [--patients 20000] [--seconds 5] [--sockets 2048]
+       [--timeout 15000] [--first 1000] [--modes off,on] [--actor-batch <n>] [--mysql mysql://root@127.0.0.1:3306]
+       [--redis redis://127.0.0.1:6379] [--database hre_bench_openrun_<pid>]`;
+
+export function parseOpenRunFlags(argv: string[]): OpenRunFlags {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      patients: { type: "string", default: "20000" },
+      seconds: { type: "string", default: "5" },
+      sockets: { type: "string", default: "2048" },
+      timeout: { type: "string", default: "15000" },
+      first: { type: "string", default: "1000" },
+      modes: { type: "string", default: "off,on" },
+      "actor-batch": { type: "string" },
+      mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
+      redis: { type: "string", default: "redis://127.0.0.1:6379" },
+      database: { type: "string", default: `hre_bench_openrun_${process.pid}` },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const problems: string[] = [];
+  const int = numberFlags(problems);
+  const modes = values.modes.split(",").map((m) => m.trim());
+  const flags: OpenRunFlags = {
+    patients: int("patients", values.patients, 100, 1_000_000),
+    seconds: int("seconds", values.seconds, 1, 600),
+    sockets: int("sockets", values.sockets, 1, 16_384),
+    timeoutMs: int("timeout", values.timeout, 100, 600_000),
+    first: int("first", values.first, 1, 1_000_000),
+    actorBatch:
+      values["actor-batch"] === undefined ? null : int("actor-batch", values["actor-batch"], 1, 10_000),
+    modes: modes.filter((m): m is "off" | "on" => m === "off" || m === "on"),
+    mysqlUrl: values.mysql.replace(/\/+$/, ""),
+    redisUrl: values.redis,
+    database: values.database,
+  };
+  if (flags.modes.length !== modes.length || modes.length === 0)
+    problems.push(`--modes must list off and/or on (got "${values.modes}")`);
+  // The name goes into DROP DATABASE: keep it to a plain identifier.
+  if (!/^[a-z][a-z0-9_]{0,50}$/.test(flags.database))
+    problems.push("--database must be a plain lower-case name");
+  if (problems.length > 0) throw new Error(`${problems.join("\n")}\n${USAGE}`);
+  return flags;
+}

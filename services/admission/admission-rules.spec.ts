@@ -1,0 +1,197 @@
+import fc from "fast-check";
+import type { Arrival, Limits, Line, Load, Ticket } from "./admission-rules";
+import { arrive, capacityWithin, drainMs, emptyLine, lineOf, look, release, room } from "./admission-rules";
+
+const limits: Limits = { deadlineMs: 1000, admittedWindowMs: 30_000, waitingTtlMs: 60_000 };
+const DAY = "1:2030-01-07";
+/** 10 ms a command, no fixed cost: room for 100 within the 1 s deadline. */
+const at = (depth: number, perCommandMs = 10): Load => ({ depth, fixedMs: 0, perCommandMs, maxBatch: 1000 });
+const calm = at(0);
+const swamped = at(500);
+
+let ids = 0;
+const arrival = (accountId: number, over: Partial<Arrival> = {}): Arrival => ({
+  accountId,
+  patientId: accountId * 10,
+  ticketId: null,
+  now: 1_000_000,
+  newTicketId: `t${++ids}`,
+  ...over,
+});
+
+function enter(line: Line, a: Arrival, load: Load, known: Ticket | null = null) {
+  return arrive(line, a, known, load, limits);
+}
+
+describe("admission rules", () => {
+  test("low mode: with room and nobody waiting, a booking passes and no ticket exists", () => {
+    const { line, verdict } = enter(emptyLine(DAY), arrival(1), calm);
+    expect(verdict).toEqual({ kind: "pass", used: null });
+    expect(line.tickets).toEqual([]);
+  });
+
+  test("passes within the last deadline count against the room, and stop counting after it", () => {
+    let line = emptyLine(DAY);
+    const passed: string[] = [];
+    for (let i = 1; i <= 120; i++) {
+      const r = enter(line, arrival(i), calm);
+      line = r.line;
+      passed.push(r.verdict.kind);
+    }
+    expect(passed.filter((k) => k === "pass")).toHaveLength(100);
+    expect(passed.slice(100).every((k) => k === "wait")).toBe(true);
+    // Two deadlines on, with nobody waiting any more (their tickets lapsed), the room is whole again.
+    const later = 1_000_000 + 2 * limits.deadlineMs;
+    const calmLine = { ...line, tickets: [] };
+    expect(room(calmLine, calm, limits, later)).toBe(100);
+    expect(room(calmLine, calm, limits, 1_000_000 + 1.5 * limits.deadlineMs)).toBe(50);
+  });
+
+  test("high mode: tickets in arrival order, one per patient, positions counted from 1", () => {
+    let line = emptyLine(DAY);
+    const first = enter(line, arrival(1), swamped);
+    line = first.line;
+    const second = enter(line, arrival(2), swamped);
+    line = second.line;
+    const again = enter(line, arrival(1), swamped);
+    expect(first.verdict).toMatchObject({ kind: "wait", position: 1 });
+    expect(second.verdict).toMatchObject({ kind: "wait", position: 2 });
+    // The same patient asking again keeps their place and their ticket.
+    expect(again.verdict).toMatchObject({ kind: "wait", position: 1 });
+    expect(again.line.tickets).toHaveLength(2);
+  });
+
+  test("once there is room, tickets are admitted first come first served, and newcomers queue behind", () => {
+    let line = emptyLine(DAY);
+    for (let i = 1; i <= 5; i++) line = enter(line, arrival(i), swamped).line;
+    // Room for exactly 2 more: 100/s × 1 s − 98 waiting.
+    const released = release(line, at(98), limits, 1_000_100);
+    expect(released.admitted.map((t) => t.accountId)).toEqual([1, 2]);
+    // Room for one more: the third ticket goes in, and a newcomer queues behind the two still waiting.
+    const newcomer = enter(released.line, arrival(9, { now: 1_000_200 }), at(97));
+    expect(newcomer.verdict).toMatchObject({ kind: "wait", position: 3 });
+    expect(newcomer.line.tickets.filter((t) => t.state === "admitted").map((t) => t.accountId)).toEqual([
+      1, 2, 3,
+    ]);
+  });
+
+  test("an admitted ticket skips the line, only for its holder, and only within the window", () => {
+    let line = emptyLine(DAY);
+    for (let i = 1; i <= 3; i++) line = enter(line, arrival(i), swamped).line;
+    const ticket = line.tickets[0];
+    line = release(line, at(99), limits, 1_000_050).line;
+
+    const stolen = enter(line, arrival(2, { ticketId: ticket.id, now: 1_000_100 }), swamped);
+    expect(stolen.verdict).toMatchObject({ kind: "refused", code: "ADMISSION_NOT_YOURS" });
+
+    const used = enter(line, arrival(1, { ticketId: ticket.id, now: 1_000_100 }), swamped);
+    expect(used.verdict).toMatchObject({ kind: "pass" });
+
+    const late = enter(line, arrival(1, { ticketId: ticket.id, now: 1_000_050 + 30_000 }), swamped);
+    expect(late.verdict).toMatchObject({ kind: "refused", code: "ADMISSION_EXPIRED" });
+  });
+
+  test("a waiting ticket nobody asks about expires; asking keeps it", () => {
+    let line = enter(emptyLine(DAY), arrival(1), swamped).line;
+    const id = line.tickets[0].id;
+    const asked = look(line, id, null, swamped, limits, 1_000_000 + 59_000);
+    expect(asked.ticket?.state).toBe("waiting");
+    line = asked.line;
+    expect(look(line, id, null, swamped, limits, 1_000_000 + 59_000 + 59_000).ticket?.state).toBe("waiting");
+    const gone = look(line, id, null, swamped, limits, 1_000_000 + 59_000 + 60_000);
+    expect(gone.ticket?.state).toBe("expired");
+    expect(gone.line.tickets).toEqual([]);
+  });
+
+  test("another user's ticket stored elsewhere is refused, an unknown one is harmless in low mode", () => {
+    const foreign: Ticket = {
+      id: "x",
+      dayKey: DAY,
+      accountId: 7,
+      patientId: 70,
+      seq: 1,
+      state: "expired",
+      issuedAt: 0,
+      seenAt: 0,
+      admittedAt: 0,
+      usedAt: null,
+    };
+    expect(enter(emptyLine(DAY), arrival(1, { ticketId: "x" }), calm, foreign).verdict.kind).toBe("refused");
+    expect(enter(emptyLine(DAY), arrival(1, { ticketId: "nope" }), calm).verdict.kind).toBe("pass");
+  });
+
+  test("a line rebuilt from stored tickets keeps their order and goes on numbering", () => {
+    let line = emptyLine(DAY);
+    for (let i = 1; i <= 3; i++) line = enter(line, arrival(i), swamped).line;
+    const rebuilt = lineOf(DAY, [...line.tickets].reverse());
+    expect(rebuilt.tickets.map((t) => t.accountId)).toEqual([1, 2, 3]);
+    expect(rebuilt.nextSeq).toBe(4);
+  });
+
+  test("property: the capacity within a deadline is the most commands that drain within it", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          fixedMs: fc.double({ min: 0, max: 50, noNaN: true }),
+          perCommandMs: fc.double({ min: 0.01, max: 20, noNaN: true }),
+          maxBatch: fc.integer({ min: 1, max: 1000 }),
+        }),
+        fc.integer({ min: 0, max: 20_000 }),
+        (cost, ms) => {
+          const load = { depth: 0, ...cost };
+          const n = capacityWithin(load, ms);
+          expect(drainMs(load, n)).toBeLessThanOrEqual(ms + 1e-6);
+          expect(drainMs(load, n + 1)).toBeGreaterThan(ms - 1e-6);
+        },
+      ),
+    );
+  });
+
+  test("property: admission follows arrival order, one live ticket per patient, the room is never overdrawn", () => {
+    const step = fc.record({
+      patient: fc.integer({ min: 1, max: 30 }),
+      depth: fc.integer({ min: 0, max: 150 }),
+      pace: fc.integer({ min: 10, max: 200 }),
+      dt: fc.integer({ min: 0, max: 2000 }),
+      useTicket: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), (steps) => {
+        let line = emptyLine(DAY);
+        let now = 1_000_000;
+        const admittedOrder: number[] = [];
+        for (const s of steps) {
+          now += s.dt;
+          const load = at(s.depth, 1000 / s.pace);
+          const held = line.tickets.find((t) => t.patientId === s.patient);
+          const r = arrive(
+            line,
+            {
+              accountId: s.patient,
+              patientId: s.patient,
+              ticketId: s.useTicket && held ? held.id : null,
+              now,
+              newTicketId: `p${now}-${s.patient}`,
+            },
+            null,
+            load,
+            limits,
+          );
+          for (const t of r.changed)
+            if (t.state === "admitted" && t.usedAt === null) admittedOrder.push(t.seq);
+          // A newcomer passing straight through never overtakes someone waiting.
+          if (r.verdict.kind === "pass" && r.verdict.used === null)
+            expect(r.line.tickets.some((t) => t.state === "waiting")).toBe(false);
+          line = r.line;
+          const patients = line.tickets.map((t) => t.patientId);
+          expect(new Set(patients).size).toBe(patients.length);
+          // Admitting never makes room negative; only load the line cannot control may.
+          if (r.changed.some((t) => t.state === "admitted" && t.admittedAt === now && t.usedAt === null))
+            expect(room(line, load, limits, now)).toBeGreaterThanOrEqual(0);
+        }
+        expect(admittedOrder).toEqual([...admittedOrder].sort((a, b) => a - b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

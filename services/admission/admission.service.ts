@@ -1,0 +1,226 @@
+/**
+ * Open-run admission (API.md "대기열"): the Moleculer face of
+ * admission-rules.ts. Each hospital-day's line lives on the node that owns
+ * the day (the same rendezvous hashing as the day actors, so the actor's load
+ * is a local question), written through to a ticket store so a restarted or
+ * new owner rebuilds it. Calls for one day are handled one at a time.
+ */
+import crypto from "node:crypto";
+import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
+import type { App } from "../../platform/app";
+import type { AuthMeta } from "../../platform/auth";
+import { requireUser } from "../../platform/auth";
+import { ClientError, notFound } from "../../platform/errors";
+import { idParam } from "../../platform/params";
+import type { DayPressure } from "../day/day-admin.actions";
+import { dayKeyParam } from "../day/day.params";
+import { dayKeyOf } from "../day/day-key";
+import { RendezvousStrategy } from "../day/sharding/rendezvous.strategy";
+import type { Limits, Line, Load, Ticket } from "./admission-rules";
+import { arrive, emptyLine, lineOf, look, waitingIn } from "./admission-rules";
+import { MemoryTicketStore } from "./stores/ticket-store";
+import type { TicketStore } from "./stores/ticket-store";
+import { RedisTicketStore } from "./stores/redis-ticket-store";
+
+/** Half the request budget may go to waiting in the actor; the rest is the way there and back. */
+const DEADLINE_SHARE = 0.5;
+/** Lines kept in memory with nobody in them (they remember only recent passes); beyond this they go. */
+const MAX_IDLE_LINES = 10_000;
+const TICKET_PATTERN = /^(\d+)-(\d{4}-\d{2}-\d{2})-[A-Za-z0-9_-]{16}$/;
+
+const sharded = {
+  strategy: RendezvousStrategy,
+  strategyOptions: { shardKey: "dayKey" },
+  visibility: "public",
+  idempotent: true,
+} as const;
+
+export interface EnterParams {
+  dayKey: string;
+  accountId: number;
+  patientId: number;
+  ticket?: string;
+}
+
+export type EnterAnswer =
+  { pass: true } | { pass: false; admission: { ticket: string; position: number; retryAfterMs: number } };
+
+export interface AdmissionOptions {
+  /** The day actor's load; by default asked of `day.pressure` (tests pass their own). */
+  pressure?: (ctx: Context, dayKey: string) => Promise<Load>;
+  store?: TicketStore;
+}
+
+/** The day a ticket belongs to, from its id (so `GET /admission/:ticket` reaches the day's owner). */
+export function dayKeyOfTicket(ticket: string): string | null {
+  const match = TICKET_PATTERN.exec(ticket);
+  return match ? dayKeyOf(Number(match[1]), match[2]) : null;
+}
+
+export function admissionService(app: App, options: AdmissionOptions = {}): ServiceSchema {
+  const { config, clock } = app;
+  const limits: Limits = {
+    deadlineMs: config.requestTimeoutMs * DEADLINE_SHARE,
+    admittedWindowMs: config.admission.admittedWindowMs,
+    waitingTtlMs: config.admission.waitingTtlMs,
+  };
+  const store =
+    options.store ??
+    (config.redisUrl
+      ? new RedisTicketStore(config.redisUrl, config.namespace)
+      : new MemoryTicketStore(() => clock.now()));
+  const pressure =
+    options.pressure ??
+    ((ctx: Context, dayKey: string) => ctx.call<DayPressure, { dayKey: string }>("day.pressure", { dayKey }));
+  const lines = new Map<string, Line>();
+  const loading = new Map<string, Promise<void>>();
+  let waiting = 0;
+  let broker: ServiceBroker | null = null;
+
+  /**
+   * Puts the day's line in memory (once; concurrent callers share the load). After that every
+   * decision on it is synchronous, so two calls for one day never interleave between read and write.
+   */
+  async function loaded(dayKey: string): Promise<void> {
+    if (lines.has(dayKey)) return;
+    let load = loading.get(dayKey);
+    if (!load) {
+      load = store
+        .day(dayKey)
+        .then((stored) => {
+          if (!lines.has(dayKey))
+            lines.set(dayKey, stored.length > 0 ? lineOf(dayKey, stored) : emptyLine(dayKey));
+        })
+        .finally(() => loading.delete(dayKey));
+      loading.set(dayKey, load);
+    }
+    await load;
+  }
+
+  /** Keeps the new line, moves the waiting gauge, and writes what changed. */
+  async function settle(before: Line, after: Line, changed: Ticket[]): Promise<void> {
+    lines.set(after.dayKey, after);
+    waiting += waitingIn(after) - waitingIn(before);
+    if (lines.size > MAX_IDLE_LINES) {
+      for (const [key, line] of lines)
+        if (line.tickets.length === 0 && key !== after.dayKey) lines.delete(key);
+    }
+    if (broker?.isMetricsEnabled()) broker.metrics.set("hre_admission_waiting", waiting);
+    await saveAll(changed);
+  }
+
+  const lineOfDay = (dayKey: string): Line => lines.get(dayKey) ?? emptyLine(dayKey);
+
+  async function saveAll(changed: Ticket[]): Promise<void> {
+    const ttl = (t: Ticket) => (t.state === "admitted" ? limits.admittedWindowMs : limits.waitingTtlMs);
+    // Grouped by lifetime: one round trip per group.
+    for (const state of ["waiting", "admitted", "expired"] as const) {
+      const group = changed.filter((t) => t.state === state);
+      if (group.length > 0) await store.save(group, ttl(group[0]));
+    }
+  }
+
+  const newTicketId = (dayKey: string) =>
+    `${dayKey.replace(":", "-")}-${crypto.randomBytes(12).toString("base64url")}`;
+
+  return {
+    name: "admission",
+    actions: {
+      /**
+       * A booking asks to reach the day's actor: passes straight through in
+       * low mode (or with an admitted ticket); otherwise gets its place in line.
+       */
+      enter: {
+        ...sharded,
+        params: {
+          dayKey: dayKeyParam,
+          accountId: idParam,
+          patientId: idParam,
+          ticket: { type: "string", max: 80, optional: true },
+        },
+        async handler(ctx: Context<EnterParams>): Promise<EnterAnswer> {
+          const { dayKey, accountId, patientId, ticket = null } = ctx.params;
+          const [load, known] = await Promise.all([
+            pressure(ctx, dayKey),
+            ticket ? store.get(ticket) : null,
+            loaded(dayKey),
+          ]);
+          const before = lineOfDay(dayKey);
+          const arrival = {
+            accountId,
+            patientId,
+            ticketId: ticket,
+            now: clock.now(),
+            newTicketId: newTicketId(dayKey),
+          };
+          const decided = arrive(before, arrival, known, load, limits);
+          await settle(before, decided.line, decided.changed);
+          const { verdict } = decided;
+          if (verdict.kind === "pass") return { pass: true };
+          if (verdict.kind === "refused") throw refusal(verdict.code, verdict.status);
+          const { ticket: issued, position, retryAfterMs } = verdict;
+          return { pass: false, admission: { ticket: issued.id, position, retryAfterMs } };
+        },
+      },
+
+      /** A ticket as it stands on the day's owner; someone else's ticket is not found. */
+      look: {
+        ...sharded,
+        params: { dayKey: dayKeyParam, ticket: { type: "string", max: 80 }, accountId: idParam },
+        async handler(ctx: Context<{ dayKey: string; ticket: string; accountId: number }>) {
+          const { dayKey, ticket, accountId } = ctx.params;
+          const [load, known] = await Promise.all([pressure(ctx, dayKey), store.get(ticket), loaded(dayKey)]);
+          const before = lineOfDay(dayKey);
+          const seen = look(before, ticket, known, load, limits, clock.now());
+          await settle(before, seen.line, seen.changed);
+          if (!seen.ticket || seen.ticket.accountId !== accountId) throw notFound("Admission ticket", ticket);
+          return { status: seen.ticket.state, position: seen.position, retryAfterMs: seen.retryAfterMs };
+        },
+      },
+
+      /** `GET /admission/:ticket`: the caller's own ticket (an ordinary action: the gateway ignores shard keys). */
+      status: {
+        idempotent: true,
+        params: { $$strict: true, ticket: { type: "string", min: 1, max: 80 } },
+        handler(ctx: Context<{ ticket: string }, AuthMeta>) {
+          const user = requireUser(ctx);
+          const dayKey = dayKeyOfTicket(ctx.params.ticket);
+          if (!dayKey) throw notFound("Admission ticket", ctx.params.ticket);
+          return ctx.call("admission.look", { dayKey, ticket: ctx.params.ticket, accountId: user.id });
+        },
+      },
+    },
+
+    events: {
+      /** Days may have moved between nodes: forget the lines, the store has them for whoever owns them now. */
+      "$services.changed"() {
+        lines.clear();
+        waiting = 0;
+      },
+    },
+
+    created(this: { broker: ServiceBroker }) {
+      broker = this.broker;
+      if (broker.isMetricsEnabled())
+        broker.metrics.register({
+          name: "hre_admission_waiting",
+          type: "gauge",
+          description: "Admission tickets waiting in this node's open-run lines",
+        });
+    },
+
+    async stopped() {
+      await store.close();
+    },
+  };
+}
+
+function refusal(code: "ADMISSION_NOT_YOURS" | "ADMISSION_EXPIRED", status: 403 | 409): ClientError {
+  return code === "ADMISSION_NOT_YOURS"
+    ? new ClientError(status, code, "This admission ticket belongs to someone else.")
+    : new ClientError(
+        status,
+        code,
+        "This admission ticket has expired; book again without it to take a new place in line.",
+      );
+}
