@@ -11,6 +11,7 @@ import { withOwnParamRules } from "./platform/params";
 import { accountsService } from "./services/accounts/accounts.service";
 import { apiService } from "./services/api/api.service";
 import type { RouteSpec } from "./services/api/routes";
+import { admissionService } from "./services/admission/admission.service";
 import { appointmentsService } from "./services/appointments/appointments.service";
 import { couponsService } from "./services/coupons/coupons.service";
 import { healthService } from "./services/health/health.service";
@@ -20,6 +21,7 @@ import { patientsService } from "./services/patients/patients.service";
 import { paymentsService } from "./services/payments/payments.service";
 import { queueService } from "./services/queue/queue.service";
 import { schedulesService } from "./services/schedules/schedules.service";
+import { searchService } from "./services/search/search.service";
 import { settlementService } from "./services/settlement/settlement.service";
 import { dayService } from "./services/day/day.service";
 import type { App } from "./platform/app";
@@ -36,9 +38,11 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   accounts: accountsService,
   patients: patientsService,
   hospitals: hospitalsService,
+  search: (app) => searchService(app),
   day: dayService,
   schedules: schedulesService,
   appointments: appointmentsService,
+  admission: (app) => admissionService(app),
   coupons: couponsService,
   payments: paymentsService,
   queue: queueService,

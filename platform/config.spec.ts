@@ -80,4 +80,16 @@ describe("loadConfig", () => {
     }
     expect(() => loadConfig({ CONSUMER_MAX_ATTEMPTS: "0" })).toThrow(/CONSUMER_MAX_ATTEMPTS/);
   });
+
+  test("ELASTICSEARCH_URL switches search to Elasticsearch; the alias follows the namespace", () => {
+    expect(loadConfig({}).search).toEqual({
+      elasticsearchUrl: null,
+      elasticsearchIndex: "hospital-hospitals",
+    });
+    expect(
+      loadConfig({ ELASTICSEARCH_URL: "http://es:9200", NAMESPACE: "staging", ELASTICSEARCH_INDEX: "" })
+        .search,
+    ).toEqual({ elasticsearchUrl: "http://es:9200", elasticsearchIndex: "staging-hospitals" });
+    expect(() => loadConfig({ ELASTICSEARCH_URL: "es:9200" })).toThrow(/ELASTICSEARCH_URL/);
+  });
 });

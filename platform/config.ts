@@ -52,11 +52,21 @@ export interface AppConfig {
     holdTtlSeconds: number;
     /** The gateway's fee on each payment, in percent (settlement subtracts it). */
     pgFeePercent: number;
+    /** How long one gateway call may take before its answer counts as lost (then the gateway is asked). */
+    gatewayTimeoutMs: number;
+    /** How often the recovery sweep resumes orders a crashed node or a lost answer left half-done. */
+    recoveryEveryMs: number;
   };
   /** Where "almost your turn" notices are POSTed as JSON, besides the log. */
   notifyWebhookUrl: string | null;
   /** Null means in-process events (the embedded default). */
   kafka: KafkaConfig | null;
+  /** Hospital search: Elasticsearch when its URL is set, the embedded in-process index otherwise. */
+  search: {
+    elasticsearchUrl: string | null;
+    /** The alias searches read; each full reindex writes `<alias>-<timestamp>` and swaps it. */
+    elasticsearchIndex: string;
+  };
   consumers: {
     /** Failed attempts after which an event is dead-lettered. */
     maxAttempts: number;
@@ -70,6 +80,17 @@ export interface AppConfig {
     actorMaxBatch: number;
     /** Most future appointments (pending or booked) one patient may hold. */
     maxActiveAppointments: number;
+  };
+  /** How long a gateway trusts its memory of an account's role and hospital (0: ask every time). */
+  accountCacheTtlMs: number;
+  /** Open-run admission (API.md "대기열"). */
+  admission: {
+    /** Off: bookings always go straight to the day actor. */
+    enabled: boolean;
+    /** An admitted ticket must be used within this long. */
+    admittedWindowMs: number;
+    /** A waiting ticket nobody asks about for this long leaves the line. */
+    waitingTtlMs: number;
   };
 }
 
@@ -175,14 +196,27 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       pgSecretKey: str("PG_SECRET_KEY") ?? "test_sk_sandbox",
       holdTtlSeconds: int("HOLD_TTL_SECONDS", 600, 30, 24 * 3600),
       pgFeePercent: int("PG_FEE_BASIS_POINTS", 330, 0, 10_000) / 100,
+      gatewayTimeoutMs: int("PG_TIMEOUT_MS", 5_000, 50, 60_000),
+      recoveryEveryMs: int("PAYMENT_RECOVERY_INTERVAL_MS", 30_000, 1_000, 3600_000),
     },
     kafka,
+    search: {
+      elasticsearchUrl: url("ELASTICSEARCH_URL"),
+      elasticsearchIndex: str("ELASTICSEARCH_INDEX") ?? `${namespace}-hospitals`,
+    },
     consumers: { maxAttempts: int("CONSUMER_MAX_ATTEMPTS", 5, 1, 100) },
     booking: {
       actorIdleMs: int("ACTOR_IDLE_MS", 5 * 60_000, 1000, 24 * 3600_000),
       actorMaxDays: int("ACTOR_MAX_DAYS", 10_000, 10, 1_000_000),
       actorMaxBatch: int("ACTOR_MAX_BATCH", 500, 1, 10_000),
       maxActiveAppointments: int("MAX_ACTIVE_APPOINTMENTS", 5, 1, 100),
+    },
+    accountCacheTtlMs: int("ACCOUNT_CACHE_TTL_MS", 30_000, 0, 3600_000),
+    admission: {
+      enabled: bool("ADMISSION_ENABLED", true),
+      // API.md fixes the 30 s an admitted client has to come back.
+      admittedWindowMs: 30_000,
+      waitingTtlMs: int("ADMISSION_WAITING_TTL_MS", 60_000, 1_000, 3600_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

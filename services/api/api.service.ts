@@ -6,11 +6,16 @@ import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../platform/db/idempotency-keys";
 import { badInput, forbidden, unauthorized } from "../../platform/errors";
+import { ACCOUNT_CHANGED } from "../accounts/account-events";
+import type { AccountChanged } from "../accounts/account-events";
 import { verifyToken } from "../accounts/tokens";
 import type { DayBusEvent } from "../day/day-events";
+import { AccountCache } from "./account-cache";
 import { RETRY_AFTER_SECONDS, toErrorResponse } from "./error-response";
 import { assertKnownFields, assertNoControlCharacters } from "./input-guard";
 import { LiveHub } from "./live";
+import { DOCS_ALIASES } from "./openapi/docs-page";
+import { OPENAPI_ALIASES } from "./openapi/openapi-route";
 import { isLiveStream, liveAliases } from "./live-routes";
 import { securityHeaders } from "./security-headers";
 import { PAGE_ALIASES } from "./pages";
@@ -23,7 +28,10 @@ type Req = IncomingMessage & {
 };
 
 /** What the gateway puts in `ctx.meta` for the actions: the caller's address (login throttling). */
-type GatewayMeta = { idempotencyKey?: string; clientAddress?: string };
+type GatewayMeta = { idempotencyKey?: string; clientAddress?: string; admissionTicket?: string };
+
+/** An admission ticket as the admission service issues them (API.md "Open-run admission"). */
+const ADMISSION_TICKET_PATTERN = /^[A-Za-z0-9_:-]{1,80}$/;
 
 /**
  * Hands the action what it may need from the request: the caller's address, and a valid
@@ -32,6 +40,12 @@ type GatewayMeta = { idempotencyKey?: string; clientAddress?: string };
 function passRequestMeta(ctx: Context<unknown, GatewayMeta>, _route: unknown, req: Req): void {
   // The socket's peer, not X-Forwarded-For: a client could set that header to anything.
   ctx.meta.clientAddress = req.socket.remoteAddress ?? "unknown";
+  const ticket = req.headers["admission-ticket"];
+  if (ticket !== undefined) {
+    if (typeof ticket !== "string" || !ADMISSION_TICKET_PATTERN.test(ticket))
+      throw badInput("Admission-Ticket", "The Admission-Ticket header must be a ticket from a 202 answer.");
+    ctx.meta.admissionTicket = ticket;
+  }
   const key = req.headers["idempotency-key"];
   if (key === undefined) return;
   if (typeof key !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
@@ -42,6 +56,9 @@ function passRequestMeta(ctx: Context<unknown, GatewayMeta>, _route: unknown, re
   }
   ctx.meta.idempotencyKey = key;
 }
+
+/** Enough for every account active within the TTL on a busy node; about 100 bytes each. */
+const ACCOUNT_CACHE_ENTRIES = 200_000;
 
 /** An event stream stays open for as long as its client listens: it is not a request that times out. */
 function untimedStreams(options: { timeout?: number }, req: Req): void {
@@ -57,6 +74,11 @@ export function apiService(
   extraRoutes: Record<string, RouteSpec> = {},
 ): ServiceSchema<ApiSettingsSchema> {
   const hub = new LiveHub();
+  const accounts = new AccountCache({
+    ttlMs: app.config.accountCacheTtlMs,
+    maxEntries: ACCOUNT_CACHE_ENTRIES,
+    now: () => app.clock.now(),
+  });
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -68,7 +90,7 @@ export function apiService(
       // moleculer-web also takes a function here; its typings know only the object form.
       rootCallOptions: untimedStreams as unknown as ApiSettingsSchema["rootCallOptions"],
       routes: [
-        { path: "/", mappingPolicy: "restrict", aliases: PAGE_ALIASES },
+        { path: "/", mappingPolicy: "restrict", aliases: { ...PAGE_ALIASES, ...DOCS_ALIASES } },
         {
           path: "/health",
           mappingPolicy: "restrict",
@@ -81,7 +103,7 @@ export function apiService(
           authorization: true,
           // inflate: false — a compressed body is a 415, not a zlib error (or a zip bomb) on our side.
           bodyParsers: { json: { limit: "64kb", strict: true, inflate: false }, urlencoded: false },
-          aliases: { ...API_ROUTES, ...liveAliases(hub), ...extraRoutes },
+          aliases: { ...API_ROUTES, ...liveAliases(hub), ...OPENAPI_ALIASES, ...extraRoutes },
           onBeforeCall: passRequestMeta,
         },
       ],
@@ -106,6 +128,10 @@ export function apiService(
       },
     },
     events: {
+      /** An account's role, hospital or existence changed (on any node): its next request asks again. */
+      [ACCOUNT_CHANGED](ctx: Context<AccountChanged>) {
+        accounts.invalidate(ctx.params.id);
+      },
       "queue.board.updated"(ctx: Context<DayBusEvent<"queue.board.updated">>) {
         hub.board(ctx.params.payload);
       },
@@ -158,7 +184,9 @@ export function apiService(
         if (!claims || !Number.isInteger(id) || id <= 0) {
           throw unauthorized("INVALID_TOKEN", "The token is invalid or expired.");
         }
-        const user = await ctx.call<AuthUser | null, { id: number }>("accounts.resolve", { id });
+        const user = await accounts.resolve(id, (account) =>
+          ctx.call<AuthUser | null, { id: number }>("accounts.resolve", { id: account }),
+        );
         if (!user) throw unauthorized("UNKNOWN_USER", "The account of this token no longer exists.");
         if (user.role !== claims.role || (user.role === "staff" && user.hospitalId !== claims.hid)) {
           throw forbidden("The token's role no longer matches the account; sign in again.", "ROLE_MISMATCH");

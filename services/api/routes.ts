@@ -25,10 +25,12 @@ export const API_ROUTES: Record<string, RouteSpec> = {
   "GET /me/access-log": { action: "patients.accessLogMine", roles: ["patient"] },
   "GET /admin/access-log": { action: "patients.accessLog", roles: ["admin"] },
 
-  "GET /hospitals": anyone("hospitals.list"),
+  "GET /hospitals": anyone("search.list"),
+  "GET /hospitals/suggest": anyone("search.suggest"),
   "GET /hospitals/:hospitalId": anyone("hospitals.detail"),
   "GET /hospitals/:hospitalId/availability": anyone("appointments.availability"),
   "POST /appointments": { action: "appointments.book", roles: ["patient"] },
+  "GET /admission/:ticket": { action: "admission.status", roles: ["patient"] },
   "GET /appointments/:id": signedIn("appointments.get"),
   "POST /appointments/:id/cancel": signedIn("appointments.cancel"),
   "POST /appointments/:id/check-in": staff("appointments.checkIn"),
@@ -37,6 +39,7 @@ export const API_ROUTES: Record<string, RouteSpec> = {
 
   "PUT /hospitals/:hospitalId/payment-settings": staff("payments.setSettings"),
   "POST /payments/confirm": { action: "payments.confirm", roles: ["patient"] },
+  "GET /payments/orders/:orderId": { action: "payments.order", roles: ["patient"] },
 
   "POST /coupon-campaigns": staff("coupons.createCampaign"),
   "GET /coupon-campaigns/:id": anyone("coupons.getCampaign"),

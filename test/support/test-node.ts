@@ -40,7 +40,10 @@ export interface TestNode extends HospitalNode {
 
 export async function startTestNode(
   overrides: Partial<AppConfig> = {},
-  options: Pick<NodeOptions, "extraServices" | "extraRoutes"> = {},
+  options: Pick<NodeOptions, "extraServices" | "extraRoutes"> & {
+    /** Runs on the migrated database before the broker starts, e.g. to load demo data as server.ts does. */
+    beforeStart?: (node: HospitalNode) => Promise<void>;
+  } = {},
 ): Promise<TestNode> {
   const db = await createTestDatabase();
   // The clock runs at real speed from wherever the test sets it, so timers (hold expiry) still fire;
@@ -54,11 +57,13 @@ export async function startTestNode(
     seedOnEmpty: false,
     ...overrides,
   };
+  const { beforeStart, ...nodeOptions } = options;
   const node = await createNode(config, {
     clock,
     broker: { logger: false },
-    ...options,
+    ...nodeOptions,
   });
+  await beforeStart?.(node);
   await node.broker.start();
   const server = (node.broker.getLocalService("api") as unknown as { server: Server }).server;
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
