@@ -2,22 +2,23 @@ import type { Context, ServiceSchema } from "moleculer";
 import type { App } from "../../platform/app";
 import type { AuthMeta } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
+import { invariant } from "../../platform/errors";
 import { uuidv7 } from "../../platform/ids";
 import { answerOnce } from "../../platform/db/idempotency-keys";
 import { idParam } from "../../platform/params";
 import { requestHash } from "../../platform/request-hash";
-import { zonedInstant } from "../../platform/time";
 import type { DayBusEvent } from "../day/day-events";
 import type { Appointment } from "../day/decisions/day-state";
+import { consumerMixin } from "../outbox/consumers";
 import { relayConfigOf, resolveRelay } from "../outbox/relays";
 import type { OutboxRelay } from "../outbox/relays";
 import { resolveGateway } from "./gateways";
 import type { PaymentGateway } from "./gateways";
+import { cancellationsConsumer, settleCancelled } from "./cancellations";
 import { checkoutActions } from "./checkout.actions";
 import { startSandbox } from "./sandbox";
 import type { Sandbox } from "./sandbox";
 import type { PaymentSettings } from "./payment-rules";
-import { refundFor } from "./payment-rules";
 import type { Payment } from "./payment-store";
 import { PaymentStore } from "./payment-store";
 import { confirmOrder } from "./confirm";
@@ -61,8 +62,17 @@ export function paymentsService(app: App): ServiceSchema {
     (action, params) =>
       ctx.call(action, params);
 
+  // The cancellations consumer has no request context: it calls through the service's broker.
+  let serviceBroker: Context["broker"] | null = null;
+  const setBroker = (b: Context["broker"]) => (serviceBroker = b);
+  const brokerCall = (): Call => (action, params) => {
+    invariant(serviceBroker, "the payments service calls out only once created");
+    return serviceBroker.call(action, params);
+  };
+
   return {
     name: "payments",
+    mixins: [consumerMixin(cancellationsConsumer(saga, store, brokerCall), app)],
     actions: {
       ...checkoutActions(store, now),
       /** The hospital's deposit and refund policy (staff of that hospital, admins). */
@@ -176,22 +186,8 @@ export function paymentsService(app: App): ServiceSchema {
         visibility: "public",
         params: { appointmentId: "string" },
         async handler(ctx: Context<{ appointmentId: string }>) {
-          const p = await store.byAppointment(ctx.params.appointmentId);
-          if (!p) return null;
-          // The booking is cancelled already, so there is no seat to give back, only the coupon.
-          if (p.status === "pending") await saga.expire(callOf(ctx), p, null, ["pending"]);
-          if (p.status !== "paid") return null;
-          const a = await ctx.call<Appointment, object>("day.appointment", { id: p.appointmentId });
-          const { timeZone } = await ctx.call<{ timeZone: string }, object>("hospitals.timeZone", {
-            hospitalId: p.hospitalId,
-          });
-          const policy = await store.settings(p.hospitalId);
-          const startsAt = zonedInstant(a.date, a.start, timeZone).getTime();
-          return saga.refund(callOf(ctx), p, {
-            amount: refundFor(policy, p.amount, startsAt, now()),
-            reason: "cancelled by the patient",
-            from: ["paid"],
-          });
+          const a = await ctx.call<Appointment, object>("day.appointment", { id: ctx.params.appointmentId });
+          return settleCancelled(saga, store, callOf(ctx), a);
         },
       },
     },
@@ -206,6 +202,7 @@ export function paymentsService(app: App): ServiceSchema {
 
     created(this: { broker: Context["broker"] }) {
       const broker = this.broker;
+      setBroker(broker);
       if (broker.isMetricsEnabled()) {
         broker.metrics.register({
           name: "hre_payments_total", // literal: test/ops/monitoring.spec.ts finds exported metrics by it

@@ -262,6 +262,28 @@ describe("deposit saga under injected failures", () => {
     );
   });
 
+  test("a crash between the day's cancel of a paid booking and its refund: the cancelled event refunds it", async () => {
+    const held = await h.hold(false);
+    expect((await h.pay(held, `pk_${held.orderId}`)).status).toBe(200);
+    // What POST /appointments/:id/cancel does first; the node dies before it asks payments to refund.
+    await h.node.broker.call("day.cancel", {
+      dayKey: h.dayKey,
+      appointmentId: held.appointmentId,
+      caller: { accountId: 1, role: "admin", hospitalId: null },
+    });
+    await until(async () => (await h.state(held)).startsWith("order refunded"));
+    const [refund] = await h.sql<{ amount: number }>("SELECT amount FROM refunds WHERE order_id = ?", [
+      held.orderId,
+    ]);
+    expect(Number(refund.amount)).toBe(held.amount); // two days ahead: all of it, by the policy
+    await outcome(
+      "crash: cancel → refund",
+      held,
+      "-",
+      "order refunded, seat cancelled, coupon none, gateway CANCELED",
+    );
+  });
+
   test("the sweep runs by itself on the node's clock: a charge left behind is refunded once its hold lapsed", async () => {
     const held = await h.hold();
     await crashed(held, `pk_${held.orderId}`);
