@@ -5,12 +5,11 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { loadConfig } from "../../platform/config";
-import type { AppConfig } from "../../platform/config";
 import { createNode } from "../../node";
 import type { HospitalNode } from "../../node";
 import { createTestDatabase } from "../../test/support/databases";
 import type { TestDatabase } from "../../test/support/databases";
+import { redisNodeConfig } from "../../test/support/redis-nodes";
 import { createDoctor, createHospital } from "../../test/support/fixtures";
 import { addDays, localMoment } from "../../platform/time";
 
@@ -37,18 +36,7 @@ describe("the admin console on a 2-node cluster", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase("mariadb");
-    const base: AppConfig = {
-      ...loadConfig({
-        TRANSPORTER: "redis://127.0.0.1:6379",
-        NAMESPACE: namespace,
-        JWT_SECRET: SECRET,
-        LOG_LEVEL: "warn",
-      }),
-      dbUrl: db.url,
-      port: 0,
-      metricsPort: 0,
-      seedOnEmpty: false,
-    };
+    const base = redisNodeConfig(namespace, SECRET, db.url);
     for (const nodeId of ["admin-test-w1", "admin-test-w2"]) {
       const node = await createNode({ ...base, nodeId, services: WORKER }, { broker: { logger: false } });
       await node.broker.start();

@@ -2,13 +2,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Weekday } from "../../platform/calendar";
-import { loadConfig } from "../../platform/config";
-import type { AppConfig } from "../../platform/config";
 import { createNode } from "../../node";
 import type { HospitalNode } from "../../node";
 import { signToken } from "../accounts/tokens";
 import { createTestDatabase } from "../../test/support/databases";
 import type { TestDatabase } from "../../test/support/databases";
+import { redisNodeConfig } from "../../test/support/redis-nodes";
 import { createDoctor, createHospital, createPatients, createUser } from "../../test/support/fixtures";
 import type { TestNode } from "../../test/support/test-node";
 import { readEvents } from "../../test/support/sse";
@@ -47,19 +46,9 @@ describe("reception across nodes", () => {
     });
     await new Promise<void>((r) => webhook.listen(0, "127.0.0.1", r));
     db = await createTestDatabase("mariadb");
-    const base: AppConfig = {
-      ...loadConfig({
-        TRANSPORTER: "redis://127.0.0.1:6379",
-        NAMESPACE: `live-${process.pid}-${Date.now()}`,
-        JWT_SECRET: SECRET,
-        LOG_LEVEL: "warn",
-      }),
-      dbUrl: db.url,
-      port: 0,
-      metricsPort: 0,
-      seedOnEmpty: false,
+    const base = redisNodeConfig(`live-${process.pid}-${Date.now()}`, SECRET, db.url, {
       notifyWebhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/notices`,
-    };
+    });
     const layout: [string, string[]][] = [
       [
         "worker",

@@ -1,10 +1,9 @@
 import { QueryTypes } from "sequelize";
-import { loadConfig } from "../../platform/config";
-import type { AppConfig } from "../../platform/config";
 import { createNode } from "../../node";
 import type { HospitalNode } from "../../node";
 import { createTestDatabase } from "../../test/support/databases";
 import type { TestDatabase } from "../../test/support/databases";
+import { redisNodeConfig } from "../../test/support/redis-nodes";
 import { waitFor } from "../../test/support/cluster";
 
 const SECRET = "search-cluster-secret-of-more-than-32-characters";
@@ -20,18 +19,7 @@ describe("embedded search on several nodes", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase("mariadb");
-    const base: AppConfig = {
-      ...loadConfig({
-        TRANSPORTER: "redis://127.0.0.1:6379",
-        NAMESPACE: `search-${process.pid}-${Date.now()}`,
-        JWT_SECRET: SECRET,
-        LOG_LEVEL: "warn",
-      }),
-      dbUrl: db.url,
-      port: 0,
-      metricsPort: 0,
-      seedOnEmpty: false,
-    };
+    const base = redisNodeConfig(`search-${process.pid}-${Date.now()}`, SECRET, db.url);
     for (const nodeId of ["search-1", "search-2"]) {
       const node = await createNode(
         { ...base, nodeId, services: ["hospitals", "day", "search"] },
