@@ -47,7 +47,7 @@ const SERVICE_FACTORIES: Record<string, (app: App) => ServiceSchema> = {
   payments: paymentsService,
   queue: queueService,
   notifications: notificationsService,
-  settlement: (app) => settlementService(app),
+  settlement: (app) => settlementService(app, { cron: app.config.settlementCron }),
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_FACTORIES);

@@ -45,6 +45,15 @@ describe("loadConfig", () => {
       expect(problems).toContain(name);
   });
 
+  test("SETTLEMENT_CRON sets the daily settlement's schedule (00:10 by default), off turns it off here", () => {
+    expect(loadConfig({}).settlementCron).toBe("10 0 * * *");
+    expect(loadConfig({ SETTLEMENT_CRON: "30 1 * * *" }).settlementCron).toBe("30 1 * * *");
+    expect(loadConfig({ SETTLEMENT_CRON: "off" }).settlementCron).toBeNull();
+    expect(() => loadConfig({ SETTLEMENT_CRON: "61 0 * * *" })).toThrow(
+      /SETTLEMENT_CRON must be a cron expression/,
+    );
+  });
+
   test("SERVICES lists the services of this node", () => {
     expect(loadConfig({ SERVICES: "api, health ,accounts" }).services).toEqual(["api", "health", "accounts"]);
   });

@@ -4,6 +4,7 @@
  * `./data`, no transporter, in-process events.
  */
 import path from "node:path";
+import cron from "node-cron";
 
 export type Mode = "embedded" | "cluster";
 
@@ -57,6 +58,8 @@ export interface AppConfig {
     /** How often the recovery sweep resumes orders a crashed node or a lost answer left half-done. */
     recoveryEveryMs: number;
   };
+  /** When the daily settlement runs (node-cron, Asia/Seoul); null: never on this node. */
+  settlementCron: string | null;
   /** Where "almost your turn" notices are POSTed as JSON, besides the log. */
   notifyWebhookUrl: string | null;
   /** Null means in-process events (the embedded default). */
@@ -140,6 +143,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     return raw;
   };
 
+  /** A node-cron expression, or "off". */
+  const cronOf = (name: string, fallback: string): string | null => {
+    const raw = str(name) ?? fallback;
+    if (raw === "off") return null;
+    if (!cron.validate(raw)) {
+      problems.push(`${name} must be a cron expression such as "10 0 * * *", or off (got "${raw}")`);
+      return fallback;
+    }
+    return raw;
+  };
+
   const dataDir = path.resolve(cwd, str("DATA_DIR") ?? "data");
   const transporter = str("TRANSPORTER");
   const mode: Mode = transporter ? "cluster" : "embedded";
@@ -190,6 +204,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     logLevel,
     requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 10_000, 100, 600_000),
     seedOnEmpty: bool("SEED_ON_EMPTY", mode === "embedded"),
+    settlementCron: cronOf("SETTLEMENT_CRON", "10 0 * * *"),
     notifyWebhookUrl: url("NOTIFY_WEBHOOK_URL"),
     payments: {
       pgBaseUrl: url("PG_BASE_URL"),
