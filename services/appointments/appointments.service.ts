@@ -147,8 +147,8 @@ export function appointmentsService(app: App): ServiceSchema {
           const waiting = await admissionGate(app, ctx, { dayKey, accountId: user.id, patientId });
           if (waiting) return waiting;
           const booked = await bookWithCoupon(app, ctx, user, p, dayKey, key, patientId);
-          setStatus(ctx, 201, `/api/v1/appointments/${booked.id}`);
-          return withPayment(ctx, booked);
+          setStatus(ctx, 201, `/api/v1/appointments/${booked.appointment.id}`);
+          return withPayment(ctx, booked.appointment, booked.payment);
         },
       },
 
@@ -228,11 +228,12 @@ export function appointmentsService(app: App): ServiceSchema {
     },
   };
 
-  /** The appointment as answered, with its deposit order where it has one. */
-  async function withPayment(ctx: Context, a: Appointment) {
-    const payment = await ctx.call<Payment | null, object>("payments.forAppointment", {
-      appointmentId: a.id,
-    });
+  /** The appointment as answered, with its deposit order where it has one (`known`: no need to ask). */
+  async function withPayment(ctx: Context, a: Appointment, known?: Payment | null) {
+    const payment =
+      known !== undefined
+        ? known
+        : await ctx.call<Payment | null, object>("payments.forAppointment", { appointmentId: a.id });
     if (!payment) return view(a);
     const base = { orderId: payment.orderId, amount: payment.amount, discount: payment.discount };
     return {

@@ -12,6 +12,7 @@ import type { RequestKey } from "../day/decisions/request-key";
 import type { Discount } from "../coupons/coupon-rules";
 import { discountOn } from "../coupons/coupon-rules";
 import type { PaymentSettings } from "../payments/payment-rules";
+import type { Payment } from "../payments/payment-store";
 
 export interface BookParams {
   hospitalId: number;
@@ -26,7 +27,8 @@ export interface BookParams {
 export type BookingMeta = AuthMeta & { idempotencyKey?: string; admissionTicket?: string };
 
 /**
- * Books, holding the coupon (if any) while the day decides: used when the
+ * Books, answering the appointment and its deposit order (null without a
+ * deposit), holding the coupon (if any) while the day decides: used when the
  * seat is sold, released when the day refuses. After an unclear failure (a
  * timeout) it stays reserved for this booking, so a retry with the same key
  * finds it reserved for itself and goes on.
@@ -39,7 +41,7 @@ export async function bookWithCoupon(
   dayKey: string,
   key: RequestKey | undefined,
   patientId: number,
-): Promise<Appointment> {
+): Promise<{ appointment: Appointment; payment: Payment | null }> {
   const coupon = p.couponCode
     ? { code: p.couponCode, accountId: user.id, ref: key ? `idem:${key.key}` : `req:${ctx.requestID}` }
     : null;
@@ -72,7 +74,7 @@ export async function bookWithCoupon(
   }
   if (deposit > 0) {
     // The coupon stays reserved for the order: used when the deposit is paid, released if it never is.
-    await ctx.call("payments.open", {
+    const payment = await ctx.call<Payment, object>("payments.open", {
       appointmentId: booked.id,
       hospitalId: p.hospitalId,
       accountId: user.id,
@@ -80,8 +82,10 @@ export async function bookWithCoupon(
       discount: reserved?.discount ? discountOn(reserved.discount, deposit) : 0,
       ...(coupon ? { coupon: { code: coupon.code, ref: coupon.ref } } : {}),
     });
-  } else if (coupon) await ctx.call("coupons.use", { ...coupon, appointmentId: booked.id });
-  return booked;
+    return { appointment: booked, payment };
+  }
+  if (coupon) await ctx.call("coupons.use", { ...coupon, appointmentId: booked.id });
+  return { appointment: booked, payment: null };
 }
 
 /**
