@@ -61,9 +61,18 @@ describe("coupons in Kafka mode", () => {
   test("a rush issues exactly the stock, and the consumer persists every 201", async () => {
     const kafka = testKafkaConfig();
     await withNode(kafka, async (node, metricsPort) => {
-      // The node starts without waiting for Kafka; claims need its producer connected.
-      for (let i = 0; i < 60 && (await node.http("GET", "/health/ready")).status !== 200; i++)
-        await new Promise((r) => setTimeout(r, 250));
+      // The node starts without waiting for Kafka; claims need its producer connected, which on a
+      // busy machine can take a while (every consumer group of the node joins meanwhile): one
+      // patient's claim on a warm-up campaign answers 201 once it is (a 503 before changes nothing).
+      const warmUp = await newCampaign(node, 1);
+      const [early] = await createPatients(node, 1);
+      let first = 0;
+      for (let i = 0; i < 120 && first !== 201; i++) {
+        first = (await node.http("POST", `/api/v1/coupon-campaigns/${warmUp}/claim`, { token: early.token }))
+          .status;
+        if (first !== 201) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(first).toBe(201);
       const campaignId = await newCampaign(node, 8);
       const patients = await createPatients(node, 20);
       const answers = await Promise.all(
