@@ -5,18 +5,15 @@
  * and a phone size, and a called ticket says which doctor and room to go to.
  * Screenshots go to test-results/ at 1280×900 and 390×844.
  */
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { chromium } from "playwright-core";
+import { SCREENSHOTS, launchChromium } from "../support/chromium";
+import type { Chromium } from "../support/chromium";
 import type { BrowserContext, Page } from "playwright-core";
 import { createDoctor, createHospital, createPatients, createUser } from "../support/fixtures";
 import { startTestNode } from "../support/test-node";
 import type { TestNode } from "../support/test-node";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = path.resolve(__dirname, "../../test-results");
 const SIZES = [
   { width: 1280, height: 900 },
   { width: 390, height: 844 },
@@ -66,32 +63,17 @@ const layout = (page: Page) => page.evaluate<Layout>(LAYOUT);
 describe("the board's first screen and the called ticket in Chromium", () => {
   let node: TestNode;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: Chromium | undefined;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}.`);
     node = await startTestNode();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hre-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
-      viewport: SIZES[0],
-      locale: "ko-KR",
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium({ viewport: SIZES[0], locale: "ko-KR" });
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await node?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
   test("the server sends the finished board; off-duty doctors are hidden; a long name is clamped", async () => {

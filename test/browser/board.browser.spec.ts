@@ -5,27 +5,15 @@
  * Chromium is Debian's (/usr/bin/chromium); a machine without it fails here.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { chromium } from "playwright-core";
+import { SCREENSHOTS, launchChromium } from "../support/chromium";
+import type { Chromium } from "../support/chromium";
 import type { BrowserContext, Page } from "playwright-core";
 import { createDoctor, createHospital, createPatients, createUser } from "../support/fixtures";
 import { startTestNode } from "../support/test-node";
 import type { TestNode } from "../support/test-node";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const SCREENSHOTS = path.resolve(__dirname, "../../test-results");
 // Tuesday 2026-11-24, 09:30 in Seoul. The doctor sees patients 09:00–12:00.
 const MORNING = "2026-11-24T00:30:00Z";
 
@@ -66,32 +54,17 @@ const readTicket = async (page: Page) => {
 describe("waiting-room board and ticket page in Chromium", () => {
   let node: TestNode | undefined;
   let context: BrowserContext | undefined;
-  let userDataDir: string | undefined;
+  let browser: Chromium | undefined;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}; the browser tests need it. Install it with ` +
-          "`apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk` " +
-          "(.ci/run does this).",
-      );
-    }
     node = await startTestNode();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hre-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1920, height: 1080 },
-      locale: "ko-KR",
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium({ viewport: { width: 1920, height: 1080 }, locale: "ko-KR" });
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await node?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
   test("the board and a ticket page follow tickets being taken and called, live", async () => {

@@ -4,44 +4,27 @@
  * code: any refused script or style shows as a console error), and its "Try
  * it out" must reach the API on the same origin.
  */
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { SCREENSHOTS, launchChromium } from "../support/chromium";
+import type { Chromium } from "../support/chromium";
 import type { BrowserContext } from "playwright-core";
 import { startTestNode } from "../support/test-node";
 import type { TestNode } from "../support/test-node";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"];
-const SCREENSHOTS = path.resolve(__dirname, "../../test-results");
-
 describe("the API docs page in Chromium", () => {
   let node: TestNode | undefined;
   let context: BrowserContext | undefined;
-  let userDataDir: string | undefined;
+  let browser: Chromium | undefined;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}; the browser tests need it (.ci/run installs it).`,
-      );
-    }
     node = await startTestNode();
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hre-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await node?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
   test("renders every operation under the page's policy, and Try it out calls the API", async () => {

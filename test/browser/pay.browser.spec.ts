@@ -6,26 +6,14 @@
  * Chromium is Debian's (/usr/bin/chromium); a machine without it fails here.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { SCREENSHOTS, launchChromium } from "../support/chromium";
+import type { Chromium } from "../support/chromium";
 import type { BrowserContext, Page } from "playwright-core";
 import { createDoctor, createHospital, createPatients, createUser } from "../support/fixtures";
 import { startTestNode } from "../support/test-node";
 import type { TestNode } from "../support/test-node";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const SCREENSHOTS = path.resolve(__dirname, "../../test-results");
 const NOW = "2026-11-22T23:00:00Z"; // Monday 08:00 in Seoul; the day booked is Tuesday
 const DAY = "2026-11-24";
 const DESKTOP = { width: 1280, height: 900 };
@@ -38,19 +26,13 @@ const text = async (page: Page, testId: string) => (await page.getByTestId(testI
 describe("deposit checkout page in Chromium", () => {
   let node: TestNode;
   let context: BrowserContext | undefined;
-  let userDataDir: string | undefined;
+  let browser: Chromium | undefined;
   let hospital: { id: number; name: string };
   let doctor: { id: number; name: string; department: string };
   let patients: { userId: number; token: string }[];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}; the browser tests need it. Install it with ` +
-          "`apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk`.",
-      );
-    }
     node = await startTestNode();
     node.setNow(NOW);
     hospital = await createHospital(node.app, { name: "튼튼소아청소년과의원" });
@@ -62,21 +44,13 @@ describe("deposit checkout page in Chromium", () => {
       body: { depositAmount: 10_000, fullRefundHoursBefore: 24, lateCancelRefundPercent: 50 },
     });
     expect(settings.status).toBe(200);
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hre-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: DESKTOP,
-      locale: "ko-KR",
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium({ viewport: DESKTOP, locale: "ko-KR" });
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await node?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
   afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
