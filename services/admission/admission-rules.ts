@@ -247,10 +247,10 @@ export function arrive(
   }
 
   const someoneWaits = current.tickets.some((t) => t.state === "waiting");
-  if (!someoneWaits && room(current, load, limits, now) > 0) {
-    const recentPasses = countPass(current.recentPasses, now, limits.deadlineMs);
-    return { line: { ...current, recentPasses }, changed, verdict: { kind: "pass", used: null } };
-  }
+  // The pass must fit in the room as counted with it: rolling the pass window over can raise the count by more than one.
+  const passed = { ...current, recentPasses: countPass(current.recentPasses, now, limits.deadlineMs) };
+  if (!someoneWaits && room(passed, load, limits, now) >= 0)
+    return { line: passed, changed, verdict: { kind: "pass", used: null } };
 
   const ticket: Ticket = {
     id: arrival.newTicketId,
