@@ -1,6 +1,6 @@
 /**
- * Where the machine's CPU went during a run: the server process, this load
- * generator, MariaDB, Redis, and every other process. On a shared 2-core box
+ * Where the machine's CPU went during a run: the server process (or each
+ * process of a cluster), this load generator, MariaDB, Redis, and every other process. On a shared 2-core box
  * the last one says whether the numbers were disturbed. Shares are % of one
  * core; per-process figures for MariaDB and Redis come from /proc (Linux).
  */
@@ -23,7 +23,10 @@ export interface CpuSample {
   at: number;
   /** Busy time of all cores, in microseconds; the rest likewise. */
   machine: number;
+  /** All server processes together. */
   server: number;
+  /** Each server process by name, when there are several (a cluster); empty for one. */
+  nodes: Record<string, number>;
   client: number;
   database: number;
   redis: number;
@@ -49,14 +52,20 @@ export async function servicePids(sequelize: Sequelize, redisUrl: string): Promi
   }
 }
 
-export async function sampleCpu(serverMicros: () => Promise<number>, pids: ServicePids): Promise<CpuSample> {
-  const server = await serverMicros();
+/** CPU micros so far of the one server process, or of each process of a cluster by name. */
+export type ServerCpu = () => Promise<number | Record<string, number>>;
+
+export async function sampleCpu(serverMicros: ServerCpu, pids: ServicePids): Promise<CpuSample> {
+  const read = await serverMicros();
+  const nodes = typeof read === "number" ? {} : read;
+  const server = typeof read === "number" ? read : Object.values(read).reduce((sum, n) => sum + n, 0);
   const machine = os.cpus().reduce((sum, { times: t }) => sum + t.user + t.nice + t.sys + t.irq, 0) * 1000;
   const { user, system } = process.cpuUsage();
   return {
     at: performance.now(),
     machine,
     server,
+    nodes,
     client: user + system,
     database: processMicros(pids.database),
     redis: processMicros(pids.redis),
@@ -70,6 +79,9 @@ export function cpuShares(before: CpuSample, after: CpuSample, pids: ServicePids
   const known = used("server") + used("client") + used("database") + used("redis");
   return {
     server: share(used("server")),
+    nodes: Object.fromEntries(
+      Object.entries(after.nodes).map(([name, micros]) => [name, share(micros - (before.nodes[name] ?? 0))]),
+    ),
     client: share(used("client")),
     database: share(used("database")),
     redis: share(used("redis")),

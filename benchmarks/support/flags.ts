@@ -13,7 +13,9 @@ export interface BenchFlags {
   warmup: number;
   /** Which variants to run (all by default), e.g. only "a" and "d" while profiling. */
   variants: string[];
-  /** Write a V8 CPU profile of the server process into this folder. */
+  /** Run every variant again against a gateway and two workers on the Redis transporter. */
+  cluster: boolean;
+  /** Write a V8 CPU profile of the server process (each one, with --cluster) into this folder. */
   profileDir: string | null;
   /** MariaDB server URL without a database; the benchmark creates its own. */
   mysqlUrl: string;
@@ -23,7 +25,7 @@ export interface BenchFlags {
 }
 
 export const USAGE = `Usage: npm run bench:hotspot -- [--connections 256] [--requests 10000] [--warmup 1500]
-       [--variants a,b,c,d] [--profile <dir>] [--mysql mysql://root@127.0.0.1:3306] [--redis redis://127.0.0.1:6379]
+       [--variants a,b,c,d] [--cluster] [--profile <dir>] [--mysql mysql://root@127.0.0.1:3306] [--redis redis://127.0.0.1:6379]
        [--database hre_bench_<pid>]`;
 
 export function parseFlags(argv: string[]): BenchFlags {
@@ -34,6 +36,7 @@ export function parseFlags(argv: string[]): BenchFlags {
       requests: { type: "string", default: "10000" },
       warmup: { type: "string", default: "1500" },
       variants: { type: "string", default: "a,b,c,d" },
+      cluster: { type: "boolean", default: false },
       profile: { type: "string" },
       mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
       redis: { type: "string", default: "redis://127.0.0.1:6379" },
@@ -54,6 +57,7 @@ export function parseFlags(argv: string[]): BenchFlags {
     requests: int("requests", values.requests, 1, 1_000_000),
     warmup: int("warmup", values.warmup, 0, 1_000_000),
     variants: values.variants.split(",").map((v) => v.trim()),
+    cluster: values.cluster,
     profileDir: values.profile ?? null,
     mysqlUrl: values.mysql.replace(/\/+$/, ""),
     redisUrl: values.redis,

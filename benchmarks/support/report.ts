@@ -13,7 +13,7 @@ export interface Outcome {
   cpu: CpuShares;
 }
 
-interface Summary {
+export interface Summary {
   key: VariantKey;
   label: string;
   reqPerSec: number;
@@ -32,7 +32,7 @@ interface Summary {
 
 export const TARGETS = { speedupOverForUpdate: 5, p99Ms: 100, connections: 256 } as const;
 
-function summarize({ variant, load, seats, cpu }: Outcome): Summary {
+export function summarize({ variant, load, seats, cpu }: Outcome): Summary {
   const sorted = load.latenciesMs.slice().sort();
   const count = (status: number) => load.statuses.get(status) ?? 0;
   const seconds = load.elapsedMs / 1000;
@@ -121,8 +121,12 @@ function printCpu(rows: Summary[]): void {
   console.log(`\nCPU during the measured runs, % of one core (this machine has ${os.cpus().length}):`);
   const pct = (n: number, known = true) => (known ? `${n.toFixed(0)}%` : "?").padStart(4);
   for (const { key, cpu } of rows) {
+    // A cluster names each of its processes; one server is just "server".
+    const nodes = Object.entries(cpu.nodes);
+    const servers =
+      nodes.length > 0 ? nodes.map(([name, n]) => `${name} ${pct(n)}`) : [`server ${pct(cpu.server)}`];
     console.log(
-      `  (${key}) server ${pct(cpu.server)}  load generator ${pct(cpu.client)}  ` +
+      `  (${key}) ${servers.join("  ")}  load generator ${pct(cpu.client)}  ` +
         `MariaDB ${pct(cpu.database, cpu.pids.database !== null)}  Redis ${pct(cpu.redis, cpu.pids.redis !== null)}  ` +
         `other processes ${pct(cpu.others)}`,
     );

@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ServerCpu } from "./cpu";
 import { ServerLog } from "./server-log";
 import type { ControlMessage, ServerMessage, StartMessage } from "./server-process";
 
@@ -11,12 +12,21 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface ServerHandle {
+  /** Empty on a node without the gateway (a cluster's worker). */
   baseUrl: string;
   pid: number;
   /** What the server printed, folded; complete once stop() has resolved. */
   log: ServerLog;
   /** CPU time (user + system) the server process has used so far, in microseconds. */
   cpuMicros: () => Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** What a benchmark loads: one server process (a ServerHandle) or a cluster of them (cluster-handle.ts). */
+export interface Deployment {
+  baseUrl: string;
+  log: Pick<ServerLog, "enter" | "digest">;
+  cpuMicros: ServerCpu;
   stop(): Promise<void>;
 }
 
@@ -38,7 +48,7 @@ export async function startServer(
   try {
     const port = await ready(child, log, start);
     return {
-      baseUrl: `http://127.0.0.1:${port}`,
+      baseUrl: port === null ? "" : `http://127.0.0.1:${port}`,
       pid: child.pid ?? -1,
       log,
       cpuMicros: () => withTimeout(askCpu(child), READY_TIMEOUT_MS),
@@ -53,15 +63,19 @@ export async function startServer(
   }
 }
 
-function ready(child: ChildProcess, log: ServerLog, start: Omit<StartMessage, "type">): Promise<number> {
-  const answer = new Promise<number>((resolve, reject) => {
+function ready(
+  child: ChildProcess,
+  log: ServerLog,
+  start: Omit<StartMessage, "type">,
+): Promise<number | null> {
+  const who = start.nodeId ? `benchmark server ${start.nodeId}` : "benchmark server";
+  const answer = new Promise<number | null>((resolve, reject) => {
     child.once("message", (message: ServerMessage) => {
       if (message.type === "ready") resolve(message.port);
-      else if (message.type === "failed")
-        reject(new Error(`The benchmark server failed to start:\n${message.error}`));
+      else if (message.type === "failed") reject(new Error(`The ${who} failed to start:\n${message.error}`));
     });
     child.once("exit", (code) =>
-      reject(new Error(`The benchmark server exited early (code ${code}):\n${log.digest().join("\n")}`)),
+      reject(new Error(`The ${who} exited early (code ${code}):\n${log.digest().join("\n")}`)),
     );
   });
   child.send({ type: "start", ...start } satisfies StartMessage);

@@ -1,11 +1,12 @@
 /**
  * The benchmark's server, run as a child process (see server-handle.ts) so
  * the load generator does not steal its event loop: one node with every
- * service plus the variants' own services and routes.
+ * service plus the variants' own services and routes, or one node of a
+ * cluster (a gateway or a worker, see cluster-handle.ts).
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ServiceSchema } from "moleculer";
+import type { ServiceBroker, ServiceSchema } from "moleculer";
 import { loadConfig } from "../../platform/config";
 import { createNode } from "../../node";
 import type { HospitalNode } from "../../node";
@@ -13,6 +14,14 @@ import type { App } from "../../platform/app";
 import type { RouteSpec } from "../../services/api/routes";
 import { COUPON_DESIGNS, couponBenchRoutes } from "../alternatives/coupon-variants";
 import { VARIANTS, benchRoutes } from "./variants";
+
+/** The embedded mode's logger: cluster mode's JSON lines carry a timestamp each, which ServerLog could not fold. */
+const PLAIN_LOGGER = {
+  type: "Console",
+  options: { level: "warn", formatter: "short", colors: false },
+} as const;
+/** Long enough for nodes still compiling TypeScript (tsx) on a busy 2-core machine. */
+const PEERS_TIMEOUT_MS = 45_000;
 
 /** Which benchmark's own services and routes the node gets besides the real ones. */
 export type Suite = "hotspot" | "coupons";
@@ -46,13 +55,26 @@ export interface StartMessage {
   admission?: boolean;
   /** ACTOR_MAX_BATCH; the default when absent. */
   actorMaxBatch?: number;
+  /** Cluster mode (TRANSPORTER), e.g. "redis://127.0.0.1:6379"; one node on its own when absent. */
+  transporter?: string;
+  /** NODE_ID, unique within the namespace. */
+  nodeId?: string;
+  /** SERVICES this node runs; every one when absent. */
+  services?: string[];
+  /** Whether the suite's own services run here (yes when absent); a gateway leaves them to the workers. */
+  suiteServices?: boolean;
+  /** Before answering "ready", wait until every one of `services` is available on each of `nodes`. */
+  waitFor?: { nodes: string[]; services: string[] };
 }
 
 /** After "start": "cpu" asks for the CPU time this process has used so far, "stop" ends it. */
 export type ControlMessage = { type: "cpu" } | { type: "stop" };
 
+/** `port` is null on a node without the gateway (`api`). */
 export type ServerMessage =
-  { type: "ready"; port: number } | { type: "failed"; error: string } | { type: "cpu"; micros: number };
+  | { type: "ready"; port: number | null }
+  | { type: "failed"; error: string }
+  | { type: "cpu"; micros: number };
 
 async function serve(start: StartMessage): Promise<HospitalNode> {
   const config = {
@@ -63,6 +85,9 @@ async function serve(start: StartMessage): Promise<HospitalNode> {
       NAMESPACE: start.namespace,
       ADMISSION_ENABLED: start.admission === false ? "false" : undefined,
       ACTOR_MAX_BATCH: start.actorMaxBatch === undefined ? undefined : String(start.actorMaxBatch),
+      TRANSPORTER: start.transporter,
+      NODE_ID: start.nodeId,
+      SERVICES: start.services?.join(","),
     }),
     dbUrl: start.dbUrl,
     redisUrl: start.redisUrl,
@@ -71,9 +96,30 @@ async function serve(start: StartMessage): Promise<HospitalNode> {
     seedOnEmpty: false,
   };
   const extras = SUITES[start.suite ?? "hotspot"]();
-  const node = await createNode(config, { extraServices: extras.services, extraRoutes: extras.routes });
+  const node = await createNode(config, {
+    extraServices: start.suiteServices === false ? [] : extras.services,
+    extraRoutes: extras.routes,
+    broker: start.transporter ? { logger: PLAIN_LOGGER } : {},
+  });
   await node.broker.start();
+  if (start.waitFor) await waitForPeers(node.broker, start.waitFor);
   return node;
+}
+
+/** Polls this node's registry until each of `nodes` offers every one of `services`. */
+async function waitForPeers(broker: ServiceBroker, want: { nodes: string[]; services: string[] }) {
+  const deadline = Date.now() + PEERS_TIMEOUT_MS;
+  const missing = () => {
+    const list = broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true, grouping: true });
+    const hosts = new Map(list.map((s) => [s.name, s.nodes ?? []]));
+    return want.services.flatMap((name) =>
+      want.nodes.filter((id) => !hosts.get(name)?.includes(id)).map((id) => `${name}@${id}`),
+    );
+  };
+  for (let gaps = missing(); gaps.length > 0; gaps = missing()) {
+    if (Date.now() > deadline) throw new Error(`Never saw ${gaps.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function send(message: ServerMessage): void {
@@ -83,8 +129,8 @@ function send(message: ServerMessage): void {
 process.once("message", (start: StartMessage) => {
   serve(start).then(
     (node) => {
-      const server = (node.broker.getLocalService("api") as unknown as { server: Server }).server;
-      send({ type: "ready", port: (server.address() as AddressInfo).port });
+      const api = node.broker.getLocalService("api") as unknown as { server: Server } | undefined;
+      send({ type: "ready", port: api ? (api.server.address() as AddressInfo).port : null });
       // Stop on request, or when the parent is gone (its IPC channel closes), so no server outlives a run.
       let stopping: Promise<void> | null = null;
       const stop = () => {
