@@ -1,5 +1,6 @@
 /** Login failure counters in Redis, shared by every gateway node (cluster mode). */
-import Redis from "ioredis";
+import type Redis from "ioredis";
+import { closeClient, commandClient } from "../../platform/redis";
 import type { Attempts, AttemptStore } from "./login-throttle";
 
 /** INCR and, on a window's first failure, its expiry: one round trip, atomic. */
@@ -15,9 +16,7 @@ export class RedisAttemptStore implements AttemptStore {
     url: string,
     private readonly prefix: string,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
-    // Errors surface on the commands; an unhandled 'error' event would crash the process.
-    this.redis.on("error", () => undefined);
+    this.redis = commandClient(url);
   }
 
   async hit(key: string, windowMs: number): Promise<Attempts> {
@@ -35,7 +34,7 @@ export class RedisAttemptStore implements AttemptStore {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeClient(this.redis);
   }
 
   private key(key: string): string {

@@ -18,6 +18,7 @@ import type { Appointment } from "../day/decisions/day-state";
 import type { Caller } from "../day/decisions/decision";
 import type { Answer, RequestKey } from "../day/decisions/request-key";
 import { dayKeyOf } from "../day/day-key";
+import { AvailabilityCopy } from "../day/availability-copy";
 import type { Payment } from "../payments/payment-store";
 import { patientCards, recordAccess } from "../../mixins/access-log";
 import { admissionGate } from "../admission/admission-gate";
@@ -56,6 +57,8 @@ const subjectOf = (a: Appointment) => ({ accountId: a.accountId, patientId: a.pa
  * forwarded again and the actor answers it once.
  */
 export function appointmentsService(app: App): ServiceSchema {
+  /** The availability the day actors publish (none without Redis: every read asks the actor). */
+  let copy: AvailabilityCopy | null = null;
   const appointment = (ctx: Context, id: string) => ctx.call<Appointment, object>("day.appointment", { id });
 
   function assertMaySee(user: AuthUser, a: Appointment): void {
@@ -153,14 +156,19 @@ export function appointmentsService(app: App): ServiceSchema {
       },
 
       /**
-       * Live availability from the day's actor. An ordinary action in front of
-       * the sharded one: moleculer-web resolves endpoints without shard keys.
+       * Live availability: the copy the day's actor published, while it holds;
+       * otherwise the actor itself (an ordinary action in front of the sharded
+       * one: moleculer-web resolves endpoints without shard keys).
        */
       availability: {
         idempotent: true,
         params: { $$strict: true, hospitalId: idParam, date: dateParam, doctorId: optionalIdParam },
-        handler(ctx: Context<{ hospitalId: number; date: string; doctorId?: number }>) {
+        async handler(ctx: Context<{ hospitalId: number; date: string; doctorId?: number }>) {
           const { hospitalId, date, doctorId } = ctx.params;
+          const copied = await copy?.read(hospitalId, date, app.clock.now()).catch(() => null);
+          const doctors = copied?.filter((d) => doctorId === undefined || d.doctorId === doctorId);
+          // An unknown doctor is the actor's 404 to give.
+          if (doctors && (doctorId === undefined || doctors.length > 0)) return { hospitalId, date, doctors };
           return ctx.call("day.availability", { dayKey: dayKeyOf(hospitalId, date), doctorId });
         },
       },
@@ -225,6 +233,14 @@ export function appointmentsService(app: App): ServiceSchema {
           };
         },
       },
+    },
+
+    created() {
+      if (app.config.redisUrl) copy = new AvailabilityCopy(app.config.redisUrl, app.config.namespace);
+    },
+
+    async stopped() {
+      await copy?.close();
     },
   };
 

@@ -25,6 +25,8 @@ import { dayMetrics } from "./day-metrics";
 import { dayAdminActions } from "./day-admin.actions";
 import { dayReadActions } from "./day-read.actions";
 import { RendezvousStrategy, rendezvousOwner } from "./sharding/rendezvous.strategy";
+import { AvailabilityCopy, copyPublisher } from "./availability-copy";
+import { calendarVersionOf } from "../hospitals/calendar-repository";
 
 /**
  * Sharded by day: every node computes the same owner for a `dayKey`
@@ -61,6 +63,8 @@ export function dayService(app: App): ServiceSchema {
   const { clock } = app;
   const repository = new DayRepository(app.sequelize);
   let registry: ActorRegistry;
+  /** Where the actors publish availability for every node to read (none without Redis: reads ask the actor). */
+  let copy: AvailabilityCopy | null = null;
   let relay: OutboxRelay;
   let sweeper: NodeJS.Timeout | null = null;
   let metrics: ReturnType<typeof dayMetrics>;
@@ -218,8 +222,11 @@ export function dayService(app: App): ServiceSchema {
 
     events: {
       /** A calendar change reshapes the hospital's days: their actors reload on next use. */
-      "schedules.calendar.changed"(ctx: Context<{ hospitalId: number }>) {
-        registry.retireWhere((actor) => actor.hospitalId === ctx.params.hospitalId);
+      async "schedules.calendar.changed"(ctx: Context<{ hospitalId: number }>) {
+        const { hospitalId } = ctx.params;
+        registry.retireWhere((actor) => actor.hospitalId === hospitalId);
+        const version = copy ? await calendarVersionOf(app.sequelize, hospitalId) : null;
+        if (version !== null) await copy?.calendarChanged(hospitalId, version);
       },
       /**
        * Nodes came or went: days this node no longer owns are let go at once,
@@ -235,6 +242,7 @@ export function dayService(app: App): ServiceSchema {
 
     created(this: { broker: Context["broker"] }) {
       self = this.broker.nodeID;
+      if (app.config.redisUrl) copy = new AvailabilityCopy(app.config.redisUrl, app.config.namespace);
       metrics = dayMetrics(app, this.broker, () => registry);
       relay = resolveRelay(relayConfigOf(app.config), {
         broker: this.broker,
@@ -250,6 +258,9 @@ export function dayService(app: App): ServiceSchema {
           maxBatch: app.config.booking.actorMaxBatch,
           maxActiveAppointments: app.config.booking.maxActiveAppointments,
           observer: metrics.observer,
+          availability: copy
+            ? copyPublisher(copy, (err) => this.broker.logger.warn("Availability copy not written", err))
+            : undefined,
         },
         { idleMs: app.config.booking.actorIdleMs, maxActors: app.config.booking.actorMaxDays },
       );
@@ -276,6 +287,7 @@ export function dayService(app: App): ServiceSchema {
       metrics.stop();
       await registry.stop();
       await relay.stop();
+      await copy?.close();
     },
   };
 

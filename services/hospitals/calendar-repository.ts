@@ -36,6 +36,15 @@ export async function loadCalendar(app: App, hospitalId: number): Promise<Calend
   };
 }
 
+/** The hospital's calendar version now (null: no such hospital). */
+export async function calendarVersionOf(sequelize: Sequelize, hospitalId: number): Promise<number | null> {
+  const rows = await sequelize.query<{ v: number | string }>(
+    "SELECT calendar_version AS v FROM hospitals WHERE id = ?",
+    { replacements: [hospitalId], type: QueryTypes.SELECT },
+  );
+  return rows.length === 1 ? Number(rows[0].v) : null;
+}
+
 /**
  * Whether the hospital's calendar is still at `version`, read inside the
  * caller's transaction. On MariaDB the read takes a shared lock, so a calendar

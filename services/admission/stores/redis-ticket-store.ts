@@ -4,7 +4,8 @@
  * day (or restarts) rebuilds the line in order. The day's set is trimmed of
  * ids whose ticket has expired whenever it is read.
  */
-import Redis from "ioredis";
+import type Redis from "ioredis";
+import { closeClient, commandClient } from "../../../platform/redis";
 import type { Ticket } from "../admission-rules";
 import type { TicketStore } from "./ticket-store";
 
@@ -18,9 +19,7 @@ export class RedisTicketStore implements TicketStore {
     url: string,
     private readonly prefix: string,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2 });
-    // Errors surface on the commands; an unhandled 'error' event would crash the process.
-    this.redis.on("error", () => undefined);
+    this.redis = commandClient(url);
   }
 
   async day(dayKey: string): Promise<Ticket[]> {
@@ -49,7 +48,7 @@ export class RedisTicketStore implements TicketStore {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeClient(this.redis);
   }
 
   // One hash tag per day would split a ticket from its day; tickets are looked up alone, so no tag.

@@ -17,6 +17,21 @@ export interface ActorDeps {
   maxActiveAppointments: number;
   /** Told what each turn did, for the metrics; optional. */
   observer?: ActorObserver;
+  /** Shown the day's availability after each commit and once its last copy runs out; optional. */
+  availability?: AvailabilityPublisher;
+}
+
+/** The day an availability copy is made of: the commit count and calendar it reflects. */
+export interface PublishedDay {
+  hospitalId: number;
+  date: string;
+  version: number;
+  calendarVersion: number;
+}
+
+export interface AvailabilityPublisher {
+  /** Publishes the day as it stands at `now`; answers until when that copy holds. */
+  publish(day: PublishedDay, state: DayState, now: number): number;
 }
 
 /** What an actor reports about its work (the day service turns it into metrics). */

@@ -65,6 +65,8 @@ export class DayActor {
   /** Appointment and ticket ids that exist as rows; the others are inserts. */
   private readonly persisted = new Set<string>();
   private deadlineTimer: Timer | null = null;
+  /** Until when the availability copy last published holds (-Infinity: publish at the next turn). */
+  private copyUntil = -Infinity;
   lastUsed: number;
   /** What this actor's turns cost by batch size (admission control reads it). */
   readonly pace = new PaceMeter();
@@ -235,6 +237,7 @@ export class DayActor {
       }
     }
     for (const answer of answers) answer();
+    if (events.length > 0 || now >= this.copyUntil) this.publishAvailability(state, now);
     this.deps.observer?.turn(live.length, commitSeconds);
     for (const result of bookings) this.deps.observer?.booking(result);
     if (events.some((e) => e.type === "appointment.held" || e.type === "queue.ticket.called"))
@@ -283,6 +286,7 @@ export class DayActor {
     this.commits = day.commitsSeen;
     this.checkedAt = this.deps.clock.now();
     this.calendarVersion = day.calendarVersion;
+    this.copyUntil = -Infinity;
     this.answers = new Map(day.answers.map((a) => [keyId(a), a]));
     this.persisted.clear();
     for (const a of day.appointments) this.persisted.add(a.id);
@@ -337,6 +341,14 @@ export class DayActor {
     this.checkedAt = now;
     for (const e of events) this.persisted.add((e.appointment ?? e.ticket)?.id ?? "");
     this.deps.relay.committed(records);
+  }
+
+  private publishAvailability(state: DayState, now: number): void {
+    const publisher = this.deps.availability;
+    const day = { hospitalId: this.hospitalId, date: this.date, calendarVersion: this.calendarVersion };
+    this.copyUntil = publisher
+      ? publisher.publish({ ...day, version: this.commits ?? 0 }, state, now)
+      : Infinity;
   }
 
   /**

@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
 import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
-import { dayAvailability } from "./availability";
+import { availabilityValidUntil, dayAvailability } from "./availability";
 import { applyCommand } from "./day-commands";
 import type { DecisionError } from "./decision";
 import type { DayState } from "./day-state";
@@ -96,5 +97,71 @@ describe("availability statuses and what SLOT_CLOSED says", () => {
     expect(refused.message).toContain("works 09:00–10:30 on 2026-12-01");
     const started = closedRefusal(state, "09:00", at(`${DATE}T09:40:00Z`));
     expect(started.details).toMatchObject({ nextOpen: { date: DATE, start: "10:00" } });
+  });
+});
+
+describe("how long an availability answer holds (the Redis copy's validity)", () => {
+  const seoul = { ...calendar, timeZone: "Asia/Seoul" };
+  const dayIn = (cal: HospitalCalendar) =>
+    buildDayState(7, DATE, cal, doctors, [], buildQueueState(DEFAULT_QUEUE_SETTINGS, [], new Map()));
+  const booking = fc.record({
+    doctor: fc.constantFrom(1, 2),
+    start: fc.constantFrom("09:00", "09:30", "10:00"),
+    holdSeconds: fc.option(fc.integer({ min: 1, max: 900 }), { nil: undefined }),
+    offsetMs: fc.integer({ min: 0, max: 3 * 3600_000 }),
+  });
+
+  test("no instant before validUntil answers differently, with holds lapsing and slots starting", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(calendar, seoul),
+        fc.array(booking, { maxLength: 8 }),
+        fc.integer({ min: 0, max: 30 * 3600_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (cal, bookings, nowOffset, fraction) => {
+          const state = dayIn(cal);
+          const base = Date.parse(`${DATE}T00:00:00Z`) - 9 * 3600_000;
+          bookings.forEach((b, i) => {
+            try {
+              applyCommand(
+                state,
+                {
+                  type: "book",
+                  doctorId: b.doctor,
+                  start: b.start,
+                  patientId: i + 1,
+                  accountId: i + 1,
+                  holdSeconds: b.holdSeconds,
+                },
+                base + b.offsetMs,
+                newId,
+              );
+            } catch {
+              // A full or started slot refuses: the day stays as it was.
+            }
+          });
+          const now = base + nowOffset;
+          const until = availabilityValidUntil(state, now);
+          expect(until).toBeGreaterThan(now);
+          expect(until - now).toBeLessThanOrEqual(60_000);
+          const later = now + Math.floor((until - now - 1) * fraction);
+          expect(dayAvailability(state, later)).toEqual(dayAvailability(state, now));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("a hold lapsing within the minute ends the answer's life there", () => {
+    const state = freshDay();
+    const now = Date.parse("2026-11-30T10:00:10Z");
+    applyCommand(
+      state,
+      { type: "book", doctorId: 2, start: "09:30", patientId: 1, accountId: 1, holdSeconds: 20 },
+      now,
+      newId,
+    );
+    expect(availabilityValidUntil(state, now)).toBe(now + 20_000);
+    expect(availabilityValidUntil(state, now + 20_000)).toBe(Date.parse("2026-11-30T10:01:00Z"));
   });
 });

@@ -75,3 +75,20 @@ function doctorSlots(state: DayState, window: BookingWindow, now: number, id: nu
       return { ...seats, available, status: available > 0 ? "open" : "full" };
     });
 }
+
+/** A slot's `past` and `closed` statuses turn on the local minute: whole-minute zone offsets make it the UTC minute. */
+const MINUTE_MS = 60_000;
+
+/**
+ * The instant before which `dayAvailability(state, t)` answers as it does at
+ * `now`, unless a command changes the day: the next minute (a slot starts, the
+ * booking horizon moves) or the first hold that lapses before it.
+ */
+export function availabilityValidUntil(state: DayState, now: number): number {
+  let until = Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  for (const a of state.appointments.values()) {
+    const lapses = a.status === "pending" ? a.holdExpiresAt : null;
+    if (lapses !== null && lapses > now && lapses < until) until = lapses;
+  }
+  return until;
+}
