@@ -84,8 +84,8 @@ export interface AppConfig {
     /** Most future appointments (pending or booked) one patient may hold. */
     maxActiveAppointments: number;
   };
-  /** How long a gateway trusts its memory of an account's role and hospital (0: ask every time). */
-  accountCacheTtlMs: number;
+  /** How often a gateway re-reads the account-change ledger (it trusts its copy for three such periods). */
+  accountSyncMs: number;
   /** Open-run admission (API.md "대기열"). */
   admission: {
     /** Off: bookings always go straight to the day actor. */
@@ -226,7 +226,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       actorMaxBatch: int("ACTOR_MAX_BATCH", 500, 1, 10_000),
       maxActiveAppointments: int("MAX_ACTIVE_APPOINTMENTS", 5, 1, 100),
     },
-    accountCacheTtlMs: int("ACCOUNT_CACHE_TTL_MS", 30_000, 0, 3600_000),
+    accountSyncMs: int("ACCOUNT_SYNC_MS", 5_000, 100, 600_000),
     admission: {
       enabled: bool("ADMISSION_ENABLED", true),
       // API.md fixes the 30 s an admitted client has to come back.

@@ -15,6 +15,7 @@ import * as coupons from "./migrations/007-coupons";
 import * as accessLog from "./migrations/008-access-log";
 import * as payments from "./migrations/009-payments";
 import * as settlement from "./migrations/010-settlement";
+import * as accountChanges from "./migrations/011-account-changes";
 
 interface Migration {
   id: string;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: "008-access-log", up: accessLog.up },
   { id: "009-payments", up: payments.up },
   { id: "010-settlement", up: settlement.up },
+  { id: "011-account-changes", up: accountChanges.up },
 ];
 
 /**

@@ -34,6 +34,23 @@ describe("accounts over HTTP", () => {
     expect(me.body.patients).toEqual([
       { id: expect.any(Number), name: "김엄마", birthDate: "1990-04-01", relation: "self" },
     ]);
+    // The token states the account's own patient and its ledger version: the gateway need not look them up.
+    const claims = JSON.parse(Buffer.from(login.body.token.split(".")[1], "base64url").toString());
+    expect(claims).toMatchObject({
+      sub: created.body.id,
+      role: "patient",
+      pid: me.body.patients[0].id,
+      ver: 0,
+    });
+
+    // After a change to the account, a new login states the new version (and works where the old token does not).
+    await node.broker.call("accounts.changeRole", { id: Number(created.body.id), role: "patient" });
+    const again = await node.http("POST", "/api/v1/auth/login", {
+      body: { email: "parent@example.com", password: "correct horse" },
+    });
+    expect(JSON.parse(Buffer.from(again.body.token.split(".")[1], "base64url").toString()).ver).toBe(1);
+    expect((await node.http("GET", "/api/v1/me", { token: again.body.token })).status).toBe(200);
+    expect((await node.http("GET", "/api/v1/me", { token: login.body.token })).status).toBe(403);
   });
 
   test("a second signup with the same email (any case) is 409 EMAIL_TAKEN", async () => {
@@ -79,7 +96,7 @@ describe("accounts over HTTP", () => {
     expect(res.body.error.code).toBe("INVALID_BODY");
   });
 
-  test("tokens: garbage is 401, a deleted user's token is 401, a token whose role no longer matches is 403", async () => {
+  test("tokens: garbage is 401, a deleted user's token is 401, a token from before a role change is 403", async () => {
     expect((await node.http("GET", "/api/v1/me", { token: "garbage" })).body.error.code).toBe(
       "INVALID_TOKEN",
     );
@@ -89,15 +106,15 @@ describe("accounts over HTTP", () => {
 
     const { user, token } = await createUser(node, "patient");
     expect((await node.http("GET", "/api/v1/me", { token })).status).toBe(200);
-    // Through the service, which tells every gateway to forget the account (see account-cache.int.spec.ts).
+    // Through the service, which records it in the ledger and tells every gateway (see account-ledger.int.spec.ts).
     await node.broker.call("accounts.remove", { id: user.id });
     const gone = await node.http("GET", "/api/v1/me", { token });
     expect(gone.status).toBe(401);
     expect(gone.body.error.code).toBe("UNKNOWN_USER");
 
     const patient = await createUser(node, "patient");
-    const forged = node.tokenFor({ sub: String(patient.user.id), role: "admin" });
-    const mismatch = await node.http("GET", "/api/v1/me", { token: forged });
+    await node.broker.call("accounts.changeRole", { id: patient.user.id, role: "admin" });
+    const mismatch = await node.http("GET", "/api/v1/me", { token: patient.token });
     expect(mismatch.status).toBe(403);
     expect(mismatch.body.error.code).toBe("ROLE_MISMATCH");
   });

@@ -1,5 +1,6 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { QueryTypes, UniqueConstraintError } from "sequelize";
+import type { Transaction } from "sequelize";
 import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { requireUser } from "../../platform/auth";
@@ -14,6 +15,7 @@ import { passwordParam } from "./password-policy";
 import { hashPassword, verifyPassword } from "./passwords";
 import { RedisAttemptStore } from "./redis-attempts";
 import { signToken } from "./tokens";
+import { changesSince, recordChange } from "./account-changes";
 
 interface SignupParams {
   email: string;
@@ -32,11 +34,28 @@ const attemptStore = (app: App): AttemptStore =>
     ? new RedisAttemptStore(app.config.redisUrl, `${app.config.namespace}:accounts`)
     : new MemoryAttemptStore(() => app.now().getTime());
 
-/** Sign-up, sign-in and the user lookup the gateway makes for every token. */
+/** Sign-up, sign-in, account changes and the ledger gateways judge tokens by. */
 export function accountsService(app: App): ServiceSchema {
   const { User, Patient } = app.models;
   const store = attemptStore(app);
   const throttle = new LoginThrottle(store);
+
+  /**
+   * Applies a change to an account (`apply` answers how many rows it touched) and raises its
+   * ledger version in one transaction, then tells every gateway: its older tokens stop working.
+   */
+  async function changeAccount(
+    ctx: Context,
+    id: number,
+    deleted: boolean,
+    apply: (transaction: Transaction) => Promise<number>,
+  ): Promise<void> {
+    const change = await app.sequelize.transaction(async (transaction) => {
+      if ((await apply(transaction)) === 0) throw notFound("User", id);
+      return recordChange(app.sequelize, { accountId: id, deleted, now: app.clock.now() }, transaction);
+    });
+    await ctx.broadcast(ACCOUNT_CHANGED, change satisfies AccountChanged);
+  }
   return {
     name: "accounts",
     async stopped() {
@@ -103,10 +122,18 @@ export function accountsService(app: App): ServiceSchema {
             throw unauthorized("INVALID_CREDENTIALS", "Email or password is wrong.");
           }
           await throttle.succeeded(email);
-          const role = user.role;
-          const hospitalId = user.hospitalId;
+          // Role, hospital, own patient and ledger version read together: the token states one moment.
+          const account = await resolveAccount(app, user.id);
+          if (!account) throw unauthorized("INVALID_CREDENTIALS", "Email or password is wrong.");
+          const { role, hospitalId, patientId, version } = account;
           const token = signToken(
-            { sub: String(user.id), role, ...(role === "staff" && hospitalId ? { hid: hospitalId } : {}) },
+            {
+              sub: String(user.id),
+              role,
+              ...(role === "staff" && hospitalId ? { hid: hospitalId } : {}),
+              ...(patientId ? { pid: patientId } : {}),
+              ver: version,
+            },
             app.jwtSecret,
             app.config.jwtTtlSeconds,
           );
@@ -116,8 +143,7 @@ export function accountsService(app: App): ServiceSchema {
 
       /**
        * The user behind a token with its own patient, or null when the account no longer exists.
-       * Called by the gateway on a miss of its account cache: one query, so a booking for oneself
-       * needs no patient lookup of its own.
+       * Called by a gateway that cannot vouch for a token from the change ledger (see changesSince).
        */
       resolve: {
         idempotent: true,
@@ -125,6 +151,17 @@ export function accountsService(app: App): ServiceSchema {
         params: { $$strict: true, id: idParam },
         handler: (ctx: Context<{ id: number }>): Promise<AuthUser | null> =>
           resolveAccount(app, ctx.params.id),
+      },
+
+      /**
+       * The account changes recorded since `since` (ms): gateways keep the ledger in memory and
+       * accept a token's own claims unless its account changed after the token was issued.
+       */
+      changesSince: {
+        idempotent: true,
+        visibility: "public",
+        params: { $$strict: true, since: { type: "number", integer: true, min: 0 } },
+        handler: (ctx: Context<{ since: number }>) => changesSince(app.sequelize, ctx.params.since),
       },
 
       /**
@@ -138,12 +175,13 @@ export function accountsService(app: App): ServiceSchema {
           const { id, role, hospitalId } = ctx.params;
           if (role === "staff" && hospitalId === undefined)
             throw badInput("hospitalId", "Staff belong to a hospital: 'hospitalId' is required.");
-          const [changed] = await User.update(
-            { role, hospitalId: role === "staff" ? (hospitalId ?? null) : null },
-            { where: { id } },
-          );
-          if (changed === 0) throw notFound("User", id);
-          await accountChanged(ctx, id);
+          await changeAccount(ctx, id, false, async (transaction) => {
+            const [changed] = await User.update(
+              { role, hospitalId: role === "staff" ? (hospitalId ?? null) : null },
+              { where: { id }, transaction },
+            );
+            return changed;
+          });
           return { id: String(id), role, hospitalId: role === "staff" ? hospitalId : null };
         },
       },
@@ -157,9 +195,7 @@ export function accountsService(app: App): ServiceSchema {
         params: { $$strict: true, id: idParam },
         async handler(ctx: Context<{ id: number }>) {
           const { id } = ctx.params;
-          const removed = await User.destroy({ where: { id } });
-          if (removed === 0) throw notFound("User", id);
-          await accountChanged(ctx, id);
+          await changeAccount(ctx, id, true, (transaction) => User.destroy({ where: { id }, transaction }));
           return { id: String(id), removed: true };
         },
       },
@@ -206,18 +242,17 @@ export function accountsService(app: App): ServiceSchema {
 
 const roleParam = { type: "enum", values: ["patient", "staff", "admin"] } as const;
 
-const accountChanged = (ctx: Context, id: number) =>
-  ctx.broadcast(ACCOUNT_CHANGED, { id } satisfies AccountChanged);
-
-/** One query for the account and its "self" patient (staff and admins usually have none). */
-async function resolveAccount(app: App, id: number): Promise<AuthUser | null> {
+/** One query for the account, its "self" patient (staff and admins usually have none) and its ledger version. */
+async function resolveAccount(app: App, id: number): Promise<(AuthUser & { version: number }) | null> {
   const [row] = await app.sequelize.query<{
     role: Role;
     hospital_id: number | null;
     patient_id: number | null;
+    version: number | null;
   }>(
-    `SELECT u.role, u.hospital_id, p.id AS patient_id FROM users u
+    `SELECT u.role, u.hospital_id, p.id AS patient_id, c.version FROM users u
        LEFT JOIN patients p ON p.account_id = u.id AND p.relation = 'self'
+       LEFT JOIN account_changes c ON c.account_id = u.id
       WHERE u.id = ? ORDER BY p.id LIMIT 1`,
     { replacements: [id], type: QueryTypes.SELECT },
   );
@@ -228,6 +263,7 @@ async function resolveAccount(app: App, id: number): Promise<AuthUser | null> {
     role: row.role,
     hospitalId,
     patientId: row.patient_id === null ? null : Number(row.patient_id),
+    version: Number(row.version ?? 0),
   };
 }
 

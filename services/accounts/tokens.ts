@@ -1,4 +1,8 @@
-/** HS256 bearer tokens with the claims API.md fixes: sub, role, hid (staff), exp. */
+/**
+ * HS256 bearer tokens with the claims API.md fixes: sub, role, hid (staff),
+ * exp; and ours: the account's own patient (pid) and the account's version in
+ * the change ledger when issued (ver, see account-changes.ts).
+ */
 import crypto from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
@@ -8,6 +12,8 @@ export interface TokenClaims {
   sub: string;
   role: Role;
   hid?: number;
+  pid?: number;
+  ver?: number;
 }
 
 export function signToken(claims: TokenClaims, secret: string, ttlSeconds: number): string {
@@ -51,8 +57,9 @@ export function verifyToken(token: string, secret: string, nowMs = Date.now()): 
       return null;
     const role = payload.role as unknown;
     if (role !== "patient" && role !== "staff" && role !== "admin") return null;
-    const hid = payload.hid as unknown;
-    return { sub: payload.sub, role, hid: typeof hid === "number" ? hid : undefined };
+    const { hid, pid, ver } = payload as Record<string, unknown>;
+    const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+    return { sub: payload.sub, role, hid: num(hid), pid: num(pid), ver: num(ver) };
   } catch {
     return null;
   }

@@ -1,16 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import type { ApiSettingsSchema } from "moleculer-web";
 import type { App } from "../../platform/app";
+import type { Timer } from "../../platform/clock";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../platform/db/idempotency-keys";
 import { badInput, forbidden, unauthorized } from "../../platform/errors";
 import { ACCOUNT_CHANGED } from "../accounts/account-events";
 import type { AccountChanged } from "../accounts/account-events";
 import { verifyToken } from "../accounts/tokens";
+import type { TokenClaims } from "../accounts/tokens";
+import type { AccountChange } from "../accounts/account-changes";
 import type { DayBusEvent } from "../day/day-events";
-import { AccountCache } from "./account-cache";
+import { AccountLedger } from "./account-ledger";
 import { RETRY_AFTER_SECONDS, toErrorResponse } from "./error-response";
 import { assertKnownFields, assertNoControlCharacters } from "./input-guard";
 import { LiveHub } from "./live";
@@ -57,8 +60,13 @@ function passRequestMeta(ctx: Context<unknown, GatewayMeta>, _route: unknown, re
   ctx.meta.idempotencyKey = key;
 }
 
-/** Enough for every account active within the TTL on a busy node; about 100 bytes each. */
-const ACCOUNT_CACHE_ENTRIES = 200_000;
+/**
+ * Each read of the account ledger starts this far before the last one began: a change
+ * committed late with an earlier time is still seen.
+ */
+const LEDGER_OVERLAP_MS = 60_000;
+/** The ledger vouches for tokens while its last successful read is at most this many reads old. */
+const LEDGER_TRUSTED_READS = 3;
 
 /** An event stream stays open for as long as its client listens: it is not a request that times out. */
 function untimedStreams(options: { timeout?: number }, req: Req): void {
@@ -74,11 +82,41 @@ export function apiService(
   extraRoutes: Record<string, RouteSpec> = {},
 ): ServiceSchema<ApiSettingsSchema> {
   const hub = new LiveHub();
-  const accounts = new AccountCache({
-    ttlMs: app.config.accountCacheTtlMs,
-    maxEntries: ACCOUNT_CACHE_ENTRIES,
-    now: () => app.clock.now(),
+  const { clock } = app;
+  const tokenLifeMs = app.config.jwtTtlSeconds * 1000;
+  const ledger = new AccountLedger({
+    trustMs: LEDGER_TRUSTED_READS * app.config.accountSyncMs,
+    forgetAfterMs: tokenLifeMs + LEDGER_OVERLAP_MS,
+    now: () => clock.now(),
   });
+  let ledgerSince = clock.now() - tokenLifeMs - LEDGER_OVERLAP_MS;
+  let ledgerTimer: Timer | null = null;
+  let ledgerStopped = false;
+
+  /** Reads the ledger's recent changes, then again every ACCOUNT_SYNC_MS after the last read ended. */
+  async function readLedger(call: (since: number) => Promise<AccountChange[]>): Promise<void> {
+    const at = clock.now();
+    try {
+      ledger.enter(await call(ledgerSince));
+      ledger.synced(at);
+      ledgerSince = at - LEDGER_OVERLAP_MS;
+    } catch {
+      // The accounts service is away: once the copy is too old, tokens are checked against the account itself.
+    }
+  }
+
+  /** The user a token speaks for: its own claims when the ledger vouches for them, else the account as stored. */
+  async function userOf(ctx: Context, id: number, claims: TokenClaims): Promise<AuthUser> {
+    const verdict = ledger.judge(id, claims.ver);
+    if (verdict === "deleted") throw unknownUser();
+    if (verdict === "changed") throw roleMismatch();
+    const staffOf = claims.role === "staff" ? (claims.hid ?? null) : null;
+    if (verdict === "current") return { id, role: claims.role, hospitalId: staffOf, patientId: claims.pid };
+    const user = await ctx.call<AuthUser | null, { id: number }>("accounts.resolve", { id });
+    if (!user) throw unknownUser();
+    if (user.role !== claims.role || user.hospitalId !== staffOf) throw roleMismatch();
+    return user;
+  }
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -128,9 +166,9 @@ export function apiService(
       },
     },
     events: {
-      /** An account's role, hospital or existence changed (on any node): its next request asks again. */
+      /** An account's role, hospital or existence changed (on any node): its older tokens are refused from now. */
       [ACCOUNT_CHANGED](ctx: Context<AccountChanged>) {
-        accounts.invalidate(ctx.params.id);
+        ledger.enter([ctx.params]);
       },
       "queue.board.updated"(ctx: Context<DayBusEvent<"queue.board.updated">>) {
         hub.board(ctx.params.payload);
@@ -139,6 +177,24 @@ export function apiService(
         hub.ticket(ctx.params.payload);
       },
     },
+    started(this: { broker: ServiceBroker }) {
+      const call = (since: number) =>
+        this.broker.call<AccountChange[], { since: number }>("accounts.changesSince", { since });
+      const read = () => {
+        void readLedger(call).finally(() => {
+          // Until the first read succeeds (the accounts service may still be starting), try again soon.
+          if (!ledgerStopped)
+            ledgerTimer = clock.after(ledger.everSynced ? app.config.accountSyncMs : 200, read);
+        });
+      };
+      read();
+    },
+
+    stopped() {
+      ledgerStopped = true;
+      ledgerTimer?.cancel();
+    },
+
     actions: {
       // Retrying moleculer-web's pipeline re-runs it on a rewritten request (a 404); the calls
       // inside retry on their own. One budget for the whole request, REQUEST_TIMEOUT_MS: the calls
@@ -169,7 +225,7 @@ export function apiService(
         hub.close();
       },
 
-      /** Resolves a bearer token to a live user; a token for a deleted user or a changed role is refused. */
+      /** Resolves a bearer token to a live user; a token of a deleted account, or from before a change to it, is refused. */
       async authenticate(
         ctx: Context<unknown, AuthMeta>,
         _route: unknown,
@@ -184,14 +240,7 @@ export function apiService(
         if (!claims || !Number.isInteger(id) || id <= 0) {
           throw unauthorized("INVALID_TOKEN", "The token is invalid or expired.");
         }
-        const user = await accounts.resolve(id, (account) =>
-          ctx.call<AuthUser | null, { id: number }>("accounts.resolve", { id: account }),
-        );
-        if (!user) throw unauthorized("UNKNOWN_USER", "The account of this token no longer exists.");
-        if (user.role !== claims.role || (user.role === "staff" && user.hospitalId !== claims.hid)) {
-          throw forbidden("The token's role no longer matches the account; sign in again.", "ROLE_MISMATCH");
-        }
-        return user;
+        return userOf(ctx, id, claims);
       },
 
       /**
@@ -233,3 +282,7 @@ export function apiService(
     },
   };
 }
+
+const unknownUser = () => unauthorized("UNKNOWN_USER", "The account of this token no longer exists.");
+const roleMismatch = () =>
+  forbidden("The account changed since this token was issued; sign in again.", "ROLE_MISMATCH");

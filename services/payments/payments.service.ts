@@ -7,6 +7,7 @@ import { uuidv7 } from "../../platform/ids";
 import { answerOnce } from "../../platform/db/idempotency-keys";
 import { idParam } from "../../platform/params";
 import { requestHash } from "../../platform/request-hash";
+import { ReadThroughCache } from "../../platform/read-through-cache";
 import type { DayBusEvent } from "../day/day-events";
 import type { Appointment } from "../day/decisions/day-state";
 import { consumerMixin } from "../outbox/consumers";
@@ -28,6 +29,12 @@ import { confirmStaleMs } from "./recovery-rules";
 import { createSaga } from "./saga";
 import type { Call, PaymentResult } from "./saga";
 
+/** Broadcast when a hospital's deposit settings change, so every node's memory of them is dropped. */
+const SETTINGS_CHANGED = "payments.settings.changed";
+/** Bounds how long a node that missed that broadcast books with the old deposit. */
+const SETTINGS_TTL_MS = 30_000;
+const SETTINGS_ENTRIES = 100_000;
+
 /**
  * Deposits (예약금): the order opened for a held booking, its confirmation
  * through the payment gateway (Toss-compatible; the project's sandbox runs
@@ -40,6 +47,12 @@ import type { Call, PaymentResult } from "./saga";
  */
 export function paymentsService(app: App): ServiceSchema {
   const store = new PaymentStore(app.sequelize);
+  /** Every booking asks for its hospital's deposit: from memory, forgotten on every node when staff change it. */
+  const deposits = new ReadThroughCache<number, PaymentSettings>({
+    ttlMs: SETTINGS_TTL_MS,
+    maxEntries: SETTINGS_ENTRIES,
+    now: () => app.clock.now(),
+  });
   const settings = app.config.payments;
   let gateway: PaymentGateway;
   let sandbox: Sandbox | null = null;
@@ -89,6 +102,8 @@ export function paymentsService(app: App): ServiceSchema {
           const { depositAmount, fullRefundHoursBefore, lateCancelRefundPercent } = ctx.params;
           const next = { depositAmount, fullRefundHoursBefore, lateCancelRefundPercent };
           await store.saveSettings(ctx.params.hospitalId, next, now());
+          deposits.invalidate(ctx.params.hospitalId);
+          await ctx.broadcast(SETTINGS_CHANGED, { hospitalId: ctx.params.hospitalId });
           return { hospitalId: ctx.params.hospitalId, ...next };
         },
       },
@@ -98,7 +113,8 @@ export function paymentsService(app: App): ServiceSchema {
         visibility: "public",
         idempotent: true,
         params: { hospitalId: idParam },
-        handler: (ctx: Context<{ hospitalId: number }>) => store.settings(ctx.params.hospitalId),
+        handler: (ctx: Context<{ hospitalId: number }>) =>
+          deposits.get(ctx.params.hospitalId, (id) => store.settings(id)),
       },
 
       /** Opens the order of a held booking (the same booking's order again is the first one). */
@@ -193,6 +209,10 @@ export function paymentsService(app: App): ServiceSchema {
     },
 
     events: {
+      /** A hospital's deposit policy changed (on any node): the next booking reads it again. */
+      [SETTINGS_CHANGED](ctx: Context<{ hospitalId: number }>) {
+        deposits.invalidate(ctx.params.hospitalId);
+      },
       /** A hold lapsed: its unpaid order closes and its coupon goes back. */
       async "day.appointment.expired"(ctx: Context<DayBusEvent<"appointment.expired">>) {
         const p = await store.byAppointment(ctx.params.payload.id);
