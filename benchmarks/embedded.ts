@@ -18,7 +18,7 @@ import type { Sequelize } from "sequelize";
 import { openDatabase, tuneDatabase } from "../platform/db/database";
 import { migrate } from "../platform/db/migrate";
 import { defineModels } from "../platform/db/models";
-import { insertPatientAccounts } from "../scripts/demo/patients";
+import { insertPatientAccounts, patientClaims, selfPatientsOf } from "../scripts/demo/patients";
 import { signToken } from "../services/accounts/tokens";
 import { dayAhead } from "./support/layout";
 import type { LoadResult, Shot } from "./support/load";
@@ -147,11 +147,11 @@ async function benchBackend(backend: string, dbUrl: string, flags: Flags): Promi
   const noopCount = bookingsCount;
   const sequelize = openDatabase(dbUrl, { poolMax: 4 });
   await tuneDatabase(sequelize);
-  const seeded = await seed(sequelize, flags, bookingsCount + noopCount).finally(() => sequelize.close());
+  const { seeded, accounts } = await seed(sequelize, flags, bookingsCount + noopCount)
+    .then(async (seeded) => ({ seeded, accounts: await selfPatientsOf(sequelize, seeded.accountIds) }))
+    .finally(() => sequelize.close());
   const jwtSecret = crypto.randomBytes(32).toString("hex");
-  const tokens = seeded.accountIds.map((id) =>
-    signToken({ sub: String(id), role: "patient" }, jwtSecret, 3600),
-  );
+  const tokens = accounts.map((account) => signToken(patientClaims(account), jwtSecret, 3600));
   const shot = (i: number, token: string): Shot => {
     const { hospitalId, doctorId } = seeded.doctors[i % flags.hospitals];
     const date = dates[Math.floor(i / flags.hospitals) % dates.length];

@@ -19,6 +19,7 @@ import path from "node:path";
 import type { Sequelize } from "sequelize";
 import { openDatabase } from "../platform/db/database";
 import { signToken } from "../services/accounts/tokens";
+import { patientClaims, selfPatientsOf } from "../scripts/demo/patients";
 import { checkSeats } from "./support/checks";
 import { CLUSTER_TITLE, startCluster } from "./support/cluster-handle";
 import { printLayoutComparison } from "./support/cluster-report";
@@ -86,9 +87,8 @@ async function main(): Promise<void> {
     });
     const jwtSecret = crypto.randomBytes(32).toString("hex");
     // Signed before any clock starts; the accounts after the measured ones serve the warm-up.
-    const tokens = seeded.accountIds.map((id) =>
-      signToken({ sub: String(id), role: "patient" }, jwtSecret, TOKEN_TTL_SECONDS),
-    );
+    const accounts = await selfPatientsOf(sequelize, seeded.accountIds);
+    const tokens = accounts.map((account) => signToken(patientClaims(account), jwtSecret, TOKEN_TTL_SECONDS));
     const bench: Bench = {
       flags,
       layout,

@@ -17,7 +17,7 @@ import { QueryTypes } from "sequelize";
 import { openDatabase } from "../platform/db/database";
 import { migrate } from "../platform/db/migrate";
 import { defineModels } from "../platform/db/models";
-import { insertPatientAccounts } from "../scripts/demo/patients";
+import { insertPatientAccounts, patientClaims, selfPatientsOf } from "../scripts/demo/patients";
 import { signToken } from "../services/accounts/tokens";
 import { parseOpenRunFlags } from "./openrun/flags";
 import type { OpenRunFlags } from "./openrun/flags";
@@ -164,7 +164,8 @@ async function main(): Promise<void> {
     await migrate(sequelize);
     const jwtSecret = crypto.randomBytes(32).toString("hex");
     const ids = await insertPatientAccounts(sequelize, flags.patients + WARMUP_BOOKINGS, "openrun");
-    const tokens = ids.map((id) => signToken({ sub: String(id), role: "patient" }, jwtSecret, 3600));
+    const accounts = await selfPatientsOf(sequelize, ids);
+    const tokens = accounts.map((account) => signToken(patientClaims(account), jwtSecret, 3600));
     const results: RunResult[] = [];
     for (const mode of flags.modes) {
       const result = await run(flags, mode === "on", { dbUrl, jwtSecret, tokens, sequelize, date, warmDate });

@@ -5,6 +5,7 @@
  */
 import { QueryTypes } from "sequelize";
 import type { Sequelize } from "sequelize";
+import type { TokenClaims } from "../../services/accounts/tokens";
 
 const CHUNK = 2000;
 
@@ -47,3 +48,30 @@ export async function insertPatientAccounts(
   }
   return rows.map((r) => Number(r.id));
 }
+
+export interface PatientAccount {
+  accountId: number;
+  /** The account's own ("self") patient. */
+  patientId: number;
+}
+
+/** The accounts' own patients, in the order of `accountIds`. */
+export async function selfPatientsOf(sequelize: Sequelize, accountIds: number[]): Promise<PatientAccount[]> {
+  const byAccount = new Map<number, number>();
+  for (let first = 0; first < accountIds.length; first += CHUNK) {
+    const rows = await sequelize.query<{ id: number; account_id: number }>(
+      "SELECT id, account_id FROM patients WHERE relation = 'self' AND account_id IN (?)",
+      { replacements: [accountIds.slice(first, first + CHUNK)], type: QueryTypes.SELECT },
+    );
+    for (const r of rows) byAccount.set(Number(r.account_id), Number(r.id));
+  }
+  return accountIds.map((accountId) => ({ accountId, patientId: byAccount.get(accountId) ?? 0 }));
+}
+
+/** What a login gives such an account: its own patient named, at ledger version 0 (never changed). */
+export const patientClaims = (a: PatientAccount): TokenClaims => ({
+  sub: String(a.accountId),
+  role: "patient",
+  pid: a.patientId,
+  ver: 0,
+});

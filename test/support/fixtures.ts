@@ -1,6 +1,6 @@
 /** Rows a test needs, written straight to the node's database. */
 import type { App } from "../../platform/app";
-import { insertPatientAccounts } from "../../scripts/demo/patients";
+import { insertPatientAccounts, patientClaims, selfPatientsOf } from "../../scripts/demo/patients";
 import type { DoctorRow, HospitalRow, Role } from "../../platform/db/models";
 import type { Session, Weekday } from "../../platform/calendar";
 import type { TestNode } from "./test-node";
@@ -66,5 +66,7 @@ export async function createUser(node: TestNode, role: Role, hospitalId: number 
 /** `count` patient accounts with their self patient rows, bulk-inserted, and a token each. */
 export async function createPatients(node: TestNode, count: number) {
   const ids = await insertPatientAccounts(node.app.sequelize, count, `p-${process.pid}-${++userSeq}`);
-  return ids.map((userId) => ({ userId, token: node.tokenFor({ sub: String(userId), role: "patient" }) }));
+  // Tokens as a login gives them: naming the account's own patient.
+  const accounts = await selfPatientsOf(node.app.sequelize, ids);
+  return accounts.map((a) => ({ userId: a.accountId, token: node.tokenFor(patientClaims(a)) }));
 }
