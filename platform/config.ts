@@ -81,6 +81,8 @@ export interface AppConfig {
     actorMaxDays: number;
     /** Most commands one actor turn (one commit) takes. */
     actorMaxBatch: number;
+    /** Most commands waiting in one actor's mailbox; more are refused with 503 DAY_BUSY. */
+    actorMaxMailbox: number;
     /** Most future appointments (pending or booked) one patient may hold. */
     maxActiveAppointments: number;
   };
@@ -224,6 +226,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       actorIdleMs: int("ACTOR_IDLE_MS", 5 * 60_000, 1000, 24 * 3600_000),
       actorMaxDays: int("ACTOR_MAX_DAYS", 10_000, 10, 1_000_000),
       actorMaxBatch: int("ACTOR_MAX_BATCH", 500, 1, 10_000),
+      actorMaxMailbox: int("ACTOR_MAX_MAILBOX", 5_000, 10, 1_000_000),
       maxActiveAppointments: int("MAX_ACTIVE_APPOINTMENTS", 5, 1, 100),
     },
     accountSyncMs: int("ACCOUNT_SYNC_MS", 5_000, 100, 600_000),

@@ -256,6 +256,7 @@ export function dayService(app: App): ServiceSchema {
           clock,
           newId: () => uuidv7(clock.now()),
           maxBatch: app.config.booking.actorMaxBatch,
+          maxMailbox: app.config.booking.actorMaxMailbox,
           maxActiveAppointments: app.config.booking.maxActiveAppointments,
           observer: metrics.observer,
           availability: copy

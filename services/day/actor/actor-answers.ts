@@ -24,6 +24,13 @@ export class DeadlineExceededError extends RetryableError {
   }
 }
 
+/** More callers wait for this day than its mailbox holds: nothing was applied, ask again shortly. */
+export const dayBusy = (): RetryableError =>
+  new RetryableError(
+    "DAY_BUSY",
+    "This day has more requests waiting than it can answer in time; nothing was changed, retry shortly.",
+  );
+
 /** How a booking's answer is counted: its appointment's status, or the refusal's code. */
 export function resultOf(answer: Answer | null): string {
   if (!answer) return "failed";

@@ -13,6 +13,8 @@ export interface ActorDeps {
   newId: () => string;
   /** Most commands one turn takes from the mailbox. */
   maxBatch: number;
+  /** Most callers' commands waiting at once; beyond it they are refused at once (503 DAY_BUSY). Unbounded when absent. */
+  maxMailbox?: number;
   /** Most upcoming appointments one patient may hold, across all days. */
   maxActiveAppointments: number;
   /** Told what each turn did, for the metrics; optional. */

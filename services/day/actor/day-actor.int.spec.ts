@@ -41,7 +41,7 @@ describe("a day actor", () => {
   });
   afterAll(() => node.close());
 
-  const activation = (date = DAY) =>
+  const activation = (date = DAY, maxMailbox?: number) =>
     new DayActor(
       hospitalId,
       date,
@@ -51,6 +51,7 @@ describe("a day actor", () => {
         clock,
         newId: () => `00000000-0000-7000-8000-${String(++seq).padStart(12, "0")}`,
         maxBatch: 100,
+        maxMailbox,
         maxActiveAppointments: 5,
       },
       () => undefined,
@@ -87,6 +88,41 @@ describe("a day actor", () => {
     expect(await appointmentsOf(patientIds[1])).toBe(0);
     await expect(actor.send(bookCommand(patientIds[1]), { deadline: NOW + 1000 })).resolves.toBeDefined();
     expect(await appointmentsOf(patientIds[1])).toBe(1);
+  });
+
+  test("a caller beyond the mailbox's bound is refused at once, nothing applied; the actor's own sweep is not", async () => {
+    const actor = activation("2026-12-03", 2);
+    // The first command starts a turn at once; the next two wait; the fourth finds the mailbox full.
+    const sent = [12, 13, 14, 15].map((i) => actor.send(bookCommand(patientIds[i], "10:00")));
+    const sweep = actor.send({ type: "expire" });
+    const settled = await Promise.allSettled([...sent, sweep]);
+    expect(settled.map((s) => s.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
+    expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ code: "SLOT_FULL" });
+    expect((settled[3] as PromiseRejectedResult).reason).toMatchObject({ type: "DAY_BUSY", retryable: true });
+    expect(await appointmentsOf(patientIds[15])).toBe(0);
+  });
+
+  test("a request sent the moment the previous turn's answers go out is never stranded in the mailbox", async () => {
+    const actor = activation("2026-12-04");
+    // A caller's next request may arrive a few ticks after its answer, as the mailbox empties.
+    for (let ticks = 0; ticks < 12; ticks++) {
+      const next = actor
+        .read(() => ticks)
+        .then(async () => {
+          for (let t = 0; t < ticks; t++) await null;
+          return actor.read(() => "answered");
+        });
+      const stranded = new Promise((resolve) =>
+        setTimeout(() => resolve(`stranded after ${ticks} ticks`), 1000),
+      );
+      expect(await Promise.race([next, stranded])).toBe("answered");
+    }
   });
 
   test("a keyed command answers once, in this activation and the next; another body is refused", async () => {

@@ -25,6 +25,7 @@ import {
   DeadlineExceededError,
   UnknownDayError,
   capReached,
+  dayBusy,
   replay,
   resultOf,
   reusedKey,
@@ -117,7 +118,13 @@ export class DayActor {
   }
 
   send(command: DayCommand, options: SendOptions = {}): Promise<Outcome> {
-    return new Promise((resolve, reject) =>
+    return new Promise((resolve, reject) => {
+      // A caller beyond the bound is told at once rather than left to time out in line; the
+      // actor's own sweeps of lapsed holds are never turned away.
+      if (command.type !== "expire" && this.mailbox.length >= (this.deps.maxMailbox ?? Infinity)) {
+        reject(dayBusy());
+        return;
+      }
       this.enqueue({
         kind: "command",
         command,
@@ -125,8 +132,8 @@ export class DayActor {
         key: options.key ?? null,
         resolve,
         reject,
-      }),
-    );
+      });
+    });
   }
 
   /** A read of committed state, answered in mailbox order. */
@@ -155,17 +162,23 @@ export class DayActor {
       return;
     }
     this.mailbox.push(job);
-    this.draining ??= this.drain().finally(() => (this.draining = null));
+    this.draining ??= this.drain();
   }
 
   private async drain(): Promise<void> {
-    while (this.mailbox.length > 0) {
-      const batch = this.mailbox.splice(0, this.deps.maxBatch);
-      // A turn that first loads the day costs the load too, once: it would skew the pace.
-      const warm = this.state !== null;
-      const began = performance.now();
-      await this.turn(batch);
-      if (warm) this.pace.record(batch.length, performance.now() - began);
+    try {
+      while (this.mailbox.length > 0) {
+        const batch = this.mailbox.splice(0, this.deps.maxBatch);
+        // A turn that first loads the day costs the load too, once: it would skew the pace.
+        const warm = this.state !== null;
+        const began = performance.now();
+        await this.turn(batch);
+        if (warm) this.pace.record(batch.length, performance.now() - began);
+      }
+    } finally {
+      // In the same tick as the last look at the mailbox: a job enqueued after it starts a new drain.
+      // (Cleared in a `.finally` callback instead, a job enqueued in the ticks between was stranded.)
+      this.draining = null;
     }
   }
 
