@@ -115,7 +115,7 @@ describe("a day actor", () => {
       const next = actor
         .read(() => ticks)
         .then(async () => {
-          for (let t = 0; t < ticks; t++) await null;
+          for (let t = 0; t < ticks; t++) await Promise.resolve();
           return actor.read(() => "answered");
         });
       const stranded = new Promise((resolve) =>
