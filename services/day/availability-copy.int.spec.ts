@@ -69,7 +69,10 @@ describe("availability served from the day actors' Redis copy", () => {
     const real = (await get()).body.doctors as DoctorAvailability[];
     // Mark the copy so an answer from it can be told from the actor's.
     const marked = real.map((d) => ({ ...d, sessions: [{ start: "00:00", end: "00:01" }] }));
-    await redis.hset(`${dayKey}:${hospitalId}:${DAY}`, "body", JSON.stringify(marked));
+    // Written as a republish of the same commit would be: the same version, a later validity.
+    const key = `${dayKey}:${hospitalId}:${DAY}`;
+    const until = Number(await redis.hget(key, "until"));
+    await redis.hset(key, "body", JSON.stringify(marked), "until", String(until + 1));
     expect((await get()).body.doctors).toEqual(marked);
     expect((await get(`&doctorId=${doctorId}`)).body.doctors).toEqual(marked);
 
@@ -134,6 +137,9 @@ describe("AvailabilityCopy on Redis: newer wins, the calendar floor only rises",
     await copy.write(1, DAY, entry(5, 2, 3_000), 1_000);
     expect(await copy.read(1, DAY, 2_500)).toEqual(doctors(2));
     expect(await copy.read(1, DAY, 3_000)).toBeNull();
+    // A newer commit's copy is read afresh, not the body this reader parsed before.
+    await copy.write(1, DAY, entry(6, 0, 4_000), 3_000);
+    expect(await copy.read(1, DAY, 3_000)).toEqual(doctors(0));
   });
 
   test("copies from before a calendar change are refused; a late, older change does not lower the floor", async () => {

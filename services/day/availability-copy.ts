@@ -23,6 +23,8 @@ export interface AvailabilityEntry {
   doctors: DoctorAvailability[];
 }
 
+/** Parsed bodies kept per reader (the busiest days; oldest out first). */
+const PARSED_DAYS = 1_000;
 /** A copy outlives its validity by this much, then Redis forgets it (days nobody looks at). */
 const KEEP_MS = 10 * 60_000;
 
@@ -45,6 +47,11 @@ return 1`;
 
 export class AvailabilityCopy {
   private readonly redis: Redis;
+  /**
+   * The last body parsed per day, by its version and validity: a day's body is tens of
+   * kilobytes of JSON, and parsing it on every read cost more than asking the actor.
+   */
+  private readonly parsed = new Map<string, { label: string; doctors: DoctorAvailability[] }>();
 
   constructor(
     url: string,
@@ -69,20 +76,35 @@ export class AvailabilityCopy {
 
   /** The day's doctors as the copy has them, or null when there is none that holds at `now`. */
   async read(hospitalId: number, date: string, now: number): Promise<DoctorAvailability[] | null> {
+    const key = this.dayKey(hospitalId, date);
     const answers = await this.redis
       .pipeline()
-      .hmget(this.dayKey(hospitalId, date), "cal", "until", "body")
+      .hmget(key, "v", "cal", "until")
       .get(this.floorKey(hospitalId))
       .exec();
-    const [cal, until, body] = (answers?.[0]?.[1] ?? []) as (string | null)[];
+    const [version, cal, until] = (answers?.[0]?.[1] ?? []) as (string | null)[];
     const floor = Number((answers?.[1]?.[1] as string | null) ?? -1);
-    if (body == null || Number(until) <= now || Number(cal) < floor) return null;
-    return JSON.parse(body) as DoctorAvailability[];
+    if (version == null || Number(until) <= now || Number(cal) < floor) return null;
+    // A copy is only ever replaced by a newer version or a later validity: the pair names its body.
+    const label = `${version}/${until}`;
+    const known = this.parsed.get(key);
+    if (known?.label === label) return known.doctors;
+    const body = await this.redis.hget(key, "body");
+    if (body === null) return null;
+    const doctors = JSON.parse(body) as DoctorAvailability[];
+    this.remember(key, label, doctors);
+    return doctors;
   }
 
   /** The hospital's calendar is now at `calendarVersion`: copies from before it no longer hold. */
   async calendarChanged(hospitalId: number, calendarVersion: number): Promise<void> {
     await this.redis.eval(RAISE_FLOOR, 1, this.floorKey(hospitalId), calendarVersion);
+  }
+
+  private remember(key: string, label: string, doctors: DoctorAvailability[]): void {
+    this.parsed.delete(key);
+    if (this.parsed.size >= PARSED_DAYS) this.parsed.delete(this.parsed.keys().next().value ?? "");
+    this.parsed.set(key, { label, doctors });
   }
 
   async close(): Promise<void> {
