@@ -21,7 +21,7 @@ import { openDatabase } from "../platform/db/database";
 import { migrate } from "../platform/db/migrate";
 import { signToken } from "../services/accounts/tokens";
 import { CouponStore } from "../services/coupons/coupon-store";
-import { insertPatientAccounts } from "../scripts/demo/patients";
+import { insertPatientAccounts, patientClaims, selfPatientsOf } from "../scripts/demo/patients";
 import startKafkaMock, { MOCK_KEY } from "../test/support/kafka-mock.setup";
 import stopKafkaMock from "../test/support/kafka-mock.teardown";
 import { testKafkaConfig } from "../test/support/kafka";
@@ -38,6 +38,7 @@ import { cpuShares, processMicros, sampleCpu, servicePids } from "./support/cpu"
 import type { ServicePids } from "./support/cpu";
 import { runLoad } from "./support/load";
 import type { Shot } from "./support/load";
+import { deleteKeys } from "./support/redis-keys";
 import { dropDatabase, recreateDatabase } from "./support/seed";
 import { startServer } from "./support/server-handle";
 import type { ServerHandle } from "./support/server-handle";
@@ -86,9 +87,8 @@ async function main(): Promise<void> {
     const accountIds = await insertPatientAccounts(sequelize, flags.accounts, "couponbench");
     const adminId = await insertAdmin(sequelize);
     const jwtSecret = crypto.randomBytes(32).toString("hex");
-    const tokens = accountIds.map((id) =>
-      signToken({ sub: String(id), role: "patient" }, jwtSecret, TOKEN_TTL_SECONDS),
-    );
+    const accounts = await selfPatientsOf(sequelize, accountIds);
+    const tokens = accounts.map((account) => signToken(patientClaims(account), jwtSecret, TOKEN_TTL_SECONDS));
     const server = await startServer(
       {
         dbUrl,
@@ -244,17 +244,6 @@ async function insertAdmin(sequelize: Sequelize): Promise<number> {
     { type: QueryTypes.INSERT },
   );
   return Number(id);
-}
-
-async function deleteKeys(redis: Redis, patterns: string[]): Promise<void> {
-  for (const match of patterns) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", match, "COUNT", 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  }
 }
 
 main().catch((err: unknown) => {
