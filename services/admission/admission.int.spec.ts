@@ -40,6 +40,14 @@ async function startNode(
   );
 }
 
+/** Deletes what a namespace's nodes left in Redis (tickets, availability copies). */
+async function forgetNamespace(ns: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${ns}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+}
+
 describe("open-run admission", () => {
   let node: TestNode;
   let hospitalId: number;
@@ -125,6 +133,36 @@ describe("open-run admission", () => {
     expect(late.body.error.code).toBe("ADMISSION_EXPIRED");
   });
 
+  test("a slot the day's copy shows full is refused at once in an open run, not given a place in line", async () => {
+    const ns = `${namespace}-full`;
+    const withCopy = await startNode(ns, node.db.url, REDIS_URL);
+    const day = "2026-11-25";
+    const bookOn = (token: string, start: string) =>
+      withCopy.http("POST", "/api/v1/appointments", {
+        token,
+        body: { hospitalId, doctorId, date: day, start },
+      });
+    try {
+      withCopy.setNow(NOW);
+      load = CALM;
+      for (const p of patients.slice(0, 2)) expect((await bookOn(p.token, "09:00")).status).toBe(201);
+      load = SWAMPED;
+      // The copy is written just after the commit: ask until it shows the slot full.
+      let refused = await bookOn(patients[2].token, "09:00");
+      for (let i = 0; i < 50 && refused.status === 202; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        refused = await bookOn(patients[2].token, "09:00");
+      }
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe("SLOT_FULL");
+      // A slot with seats left still takes its place in line.
+      expect((await bookOn(patients[3].token, "09:30")).status).toBe(202);
+    } finally {
+      await withCopy.close();
+      await forgetNamespace(ns);
+    }
+  });
+
   test("tickets in Redis outlive the node: a new node finds the ticket and admits it", async () => {
     const ns = `${namespace}-r`;
     const first = await startNode(ns, node.db.url, REDIS_URL);
@@ -143,10 +181,7 @@ describe("open-run admission", () => {
       expect((await book(second, p.token, "11:30", ticket)).status).toBe(201);
     } finally {
       await second.close();
-      const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${ns}:admission:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
+      await forgetNamespace(ns);
     }
   });
 });
