@@ -96,6 +96,8 @@ export interface AppConfig {
     admittedWindowMs: number;
     /** A waiting ticket nobody asks about for this long leaves the line. */
     waitingTtlMs: number;
+    /** Live tickets one account (a guardian booking for their children) may hold for a day. */
+    ticketsPerAccount: number;
   };
 }
 
@@ -235,6 +237,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       // API.md fixes the 30 s an admitted client has to come back.
       admittedWindowMs: 30_000,
       waitingTtlMs: int("ADMISSION_WAITING_TTL_MS", 60_000, 1_000, 3600_000),
+      ticketsPerAccount: int("ADMISSION_TICKETS_PER_ACCOUNT", 4, 1, 20),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -2,7 +2,12 @@ import fc from "fast-check";
 import type { Arrival, Limits, Line, Load, Ticket } from "./admission-rules";
 import { arrive, capacityWithin, drainMs, emptyLine, lineOf, look, release, room } from "./admission-rules";
 
-const limits: Limits = { deadlineMs: 1000, admittedWindowMs: 30_000, waitingTtlMs: 60_000 };
+const limits: Limits = {
+  deadlineMs: 1000,
+  admittedWindowMs: 30_000,
+  waitingTtlMs: 60_000,
+  ticketsPerAccount: 2,
+};
 const DAY = "1:2030-01-07";
 /** 10 ms a command, no fixed cost: room for 100 within the 1 s deadline. */
 const at = (depth: number, perCommandMs = 10): Load => ({ depth, fixedMs: 0, perCommandMs, maxBatch: 1000 });
@@ -120,6 +125,16 @@ describe("admission rules", () => {
     expect(enter(emptyLine(DAY), arrival(1, { ticketId: "nope" }), calm).verdict.kind).toBe("pass");
   });
 
+  test("a guardian holds one place per child, up to the account's limit; the next child is refused, the line unchanged", () => {
+    let line = emptyLine(DAY);
+    for (const child of [71, 72]) line = enter(line, arrival(7, { patientId: child }), swamped).line;
+    const third = enter(line, arrival(7, { patientId: 73 }), swamped);
+    expect(third.verdict).toEqual({ kind: "refused", code: "ADMISSION_LIMIT", status: 429 });
+    expect(third.line.tickets).toHaveLength(2);
+    // Asking again for a child already in line keeps that place.
+    expect(enter(third.line, arrival(7, { patientId: 72 }), swamped).verdict.kind).toBe("wait");
+  });
+
   test("a line rebuilt from stored tickets keeps their order and goes on numbering", () => {
     let line = emptyLine(DAY);
     for (let i = 1; i <= 3; i++) line = enter(line, arrival(i), swamped).line;
@@ -147,7 +162,7 @@ describe("admission rules", () => {
     );
   });
 
-  test("property: admission follows arrival order, one live ticket per patient, the room is never overdrawn", () => {
+  test("property: admission follows arrival order, one live ticket per patient, a few per account, the room is never overdrawn", () => {
     const step = fc.record({
       patient: fc.integer({ min: 1, max: 30 }),
       depth: fc.integer({ min: 0, max: 150 }),
@@ -167,7 +182,8 @@ describe("admission rules", () => {
           const r = arrive(
             line,
             {
-              accountId: s.patient,
+              // Guardians of three children each.
+              accountId: Math.ceil(s.patient / 3),
               patientId: s.patient,
               ticketId: s.useTicket && held ? held.id : null,
               now,
@@ -185,6 +201,10 @@ describe("admission rules", () => {
           line = r.line;
           const patients = line.tickets.map((t) => t.patientId);
           expect(new Set(patients).size).toBe(patients.length);
+          for (const t of line.tickets)
+            expect(line.tickets.filter((u) => u.accountId === t.accountId).length).toBeLessThanOrEqual(
+              limits.ticketsPerAccount,
+            );
           // Admitting never makes room negative; only load the line cannot control may.
           if (r.changed.some((t) => t.state === "admitted" && t.admittedAt === now && t.usedAt === null))
             expect(room(line, load, limits, now)).toBeGreaterThanOrEqual(0);

@@ -5,8 +5,9 @@
  *
  * Low mode: the line is empty and the actor can answer one more request
  * within the deadline: the booking passes. High mode: anything else; the
- * booking gets a ticket (one per patient per day), and tickets are admitted
- * in arrival order as the actor's measured pace makes room.
+ * booking gets a ticket (one per patient per day, and at most a few per
+ * account: a guardian books for their children, not for a crowd), and
+ * tickets are admitted in arrival order as the actor's measured pace makes room.
  *
  * The pace is a cost per turn (`fixedMs + perCommandMs × batch`, batches of
  * at most `maxBatch`), not a rate: a deep mailbox drains in few large turns.
@@ -53,6 +54,8 @@ export interface Limits {
   deadlineMs: number;
   admittedWindowMs: number;
   waitingTtlMs: number;
+  /** Live tickets one account may hold for a day (one per patient it books for). */
+  ticketsPerAccount: number;
 }
 
 export interface Arrival {
@@ -68,7 +71,9 @@ export interface Arrival {
 export type Verdict =
   | { kind: "pass"; used: Ticket | null }
   | { kind: "wait"; ticket: Ticket; position: number; retryAfterMs: number }
-  | { kind: "refused"; code: "ADMISSION_NOT_YOURS" | "ADMISSION_EXPIRED"; status: 403 | 409 };
+  | { kind: "refused"; code: Refusal; status: 403 | 409 | 429 };
+
+export type Refusal = "ADMISSION_NOT_YOURS" | "ADMISSION_EXPIRED" | "ADMISSION_LIMIT";
 
 /**
  * Bookings let through (and admitted tickets used) within the last deadline count against the room,
@@ -251,6 +256,10 @@ export function arrive(
   const passed = { ...current, recentPasses: countPass(current.recentPasses, now, limits.deadlineMs) };
   if (!someoneWaits && room(passed, load, limits, now) >= 0)
     return { line: passed, changed, verdict: { kind: "pass", used: null } };
+
+  const ofAccount = current.tickets.filter((t) => t.accountId === arrival.accountId).length;
+  if (ofAccount >= limits.ticketsPerAccount)
+    return { line: current, changed, verdict: { kind: "refused", code: "ADMISSION_LIMIT", status: 429 } };
 
   const ticket: Ticket = {
     id: arrival.newTicketId,

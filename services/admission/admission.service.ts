@@ -16,7 +16,7 @@ import type { DayPressure } from "../day/day-admin.actions";
 import { dayKeyParam } from "../day/day.params";
 import { dayKeyOf } from "../day/day-key";
 import { RendezvousStrategy } from "../day/sharding/rendezvous.strategy";
-import type { Limits, Line, Load, Ticket } from "./admission-rules";
+import type { Limits, Line, Load, Refusal, Ticket } from "./admission-rules";
 import { arrive, emptyLine, lineOf, look, waitingIn } from "./admission-rules";
 import { MemoryTicketStore } from "./stores/ticket-store";
 import type { TicketStore } from "./stores/ticket-store";
@@ -63,6 +63,7 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
     deadlineMs: config.requestTimeoutMs * DEADLINE_SHARE,
     admittedWindowMs: config.admission.admittedWindowMs,
     waitingTtlMs: config.admission.waitingTtlMs,
+    ticketsPerAccount: config.admission.ticketsPerAccount,
   };
   const store =
     options.store ??
@@ -215,12 +216,13 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
   };
 }
 
-function refusal(code: "ADMISSION_NOT_YOURS" | "ADMISSION_EXPIRED", status: 403 | 409): ClientError {
-  return code === "ADMISSION_NOT_YOURS"
-    ? new ClientError(status, code, "This admission ticket belongs to someone else.")
-    : new ClientError(
-        status,
-        code,
-        "This admission ticket has expired; book again without it to take a new place in line.",
-      );
+function refusal(code: Refusal, status: 403 | 409 | 429): ClientError {
+  const messages: Record<Refusal, string> = {
+    ADMISSION_NOT_YOURS: "This admission ticket belongs to someone else.",
+    ADMISSION_EXPIRED:
+      "This admission ticket has expired; book again without it to take a new place in line.",
+    ADMISSION_LIMIT:
+      "This account already holds as many places in line for this day as it may; use one of them first.",
+  };
+  return new ClientError(status, code, messages[code]);
 }

@@ -37,9 +37,12 @@ export const DOCUMENTED: Record<string, Documented> = {
     alsoSuccess: { 202: "Admission queue: `{admission: {ticket, position, retryAfterMs}}` with Retry-After" },
     errors: {
       402: ["PAYMENT_DECLINED"],
+      403: ["ADMISSION_NOT_YOURS"],
       404: ["NOT_FOUND"],
-      409: ["SLOT_FULL", "ALREADY_BOOKED", "COUPON_NOT_USABLE"],
+      409: ["SLOT_FULL", "ALREADY_BOOKED", "COUPON_NOT_USABLE", "ADMISSION_EXPIRED"],
       422: ["SLOT_CLOSED", "IDEMPOTENCY_KEY_REUSED"],
+      429: ["ADMISSION_LIMIT"],
+      503: ["DAY_BUSY", "DEADLINE_EXCEEDED"],
     },
     headers: ["Idempotency-Key", "Admission-Ticket"],
   },
