@@ -44,11 +44,14 @@ describe("accounts over HTTP", () => {
     });
 
     // After a change to the account, a new login states the new version (and works where the old token does not).
-    await node.broker.call("accounts.changeRole", { id: Number(created.body.id), role: "patient" });
+    // Twice within a second, to the role it already has: still a change the ledger counts (MariaDB
+    // reports such an UPDATE as touching no row).
+    for (let i = 0; i < 2; i++)
+      await node.broker.call("accounts.changeRole", { id: Number(created.body.id), role: "patient" });
     const again = await node.http("POST", "/api/v1/auth/login", {
       body: { email: "parent@example.com", password: "correct horse" },
     });
-    expect(JSON.parse(Buffer.from(again.body.token.split(".")[1], "base64url").toString()).ver).toBe(1);
+    expect(JSON.parse(Buffer.from(again.body.token.split(".")[1], "base64url").toString()).ver).toBe(2);
     expect((await node.http("GET", "/api/v1/me", { token: again.body.token })).status).toBe(200);
     expect((await node.http("GET", "/api/v1/me", { token: login.body.token })).status).toBe(403);
   });

@@ -176,11 +176,13 @@ export function accountsService(app: App): ServiceSchema {
           if (role === "staff" && hospitalId === undefined)
             throw badInput("hospitalId", "Staff belong to a hospital: 'hospitalId' is required.");
           await changeAccount(ctx, id, false, async (transaction) => {
-            const [changed] = await User.update(
+            // Found, not "changed": MariaDB counts a row set to what it already held as unchanged.
+            const user = await User.findByPk(id, { transaction });
+            await user?.update(
               { role, hospitalId: role === "staff" ? (hospitalId ?? null) : null },
-              { where: { id }, transaction },
+              { transaction },
             );
-            return changed;
+            return user ? 1 : 0;
           });
           return { id: String(id), role, hospitalId: role === "staff" ? hospitalId : null };
         },
