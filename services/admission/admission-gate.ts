@@ -17,7 +17,7 @@ type GateMeta = { admissionTicket?: string; $responseHeaders?: Record<string, st
 export async function admissionGate(
   app: App,
   ctx: Context<unknown, GateMeta>,
-  asked: { dayKey: string; accountId: number; patientId: number },
+  asked: Omit<EnterParams, "ticket">,
 ): Promise<AdmissionAnswer | null> {
   if (!app.config.admission.enabled) return null;
   const ticket = ctx.meta.admissionTicket;

@@ -125,6 +125,15 @@ describe("admission rules", () => {
     expect(enter(emptyLine(DAY), arrival(1, { ticketId: "nope" }), calm).verdict.kind).toBe("pass");
   });
 
+  test("a booking for a slot that takes no bookings passes, even in high mode, and takes no place", () => {
+    let line = emptyLine(DAY);
+    line = enter(line, arrival(1), swamped).line;
+    const full = enter(line, arrival(2, { slotFull: true }), swamped);
+    expect(full.verdict).toEqual({ kind: "pass", used: null });
+    expect(full.line.tickets).toHaveLength(1);
+    expect(room(full.line, swamped, limits, 1_000_000)).toBe(room(line, swamped, limits, 1_000_000));
+  });
+
   test("a guardian holds one place per child, up to the account's limit; the next child is refused, the line unchanged", () => {
     let line = emptyLine(DAY);
     for (const child of [71, 72]) line = enter(line, arrival(7, { patientId: child }), swamped).line;
@@ -169,6 +178,7 @@ describe("admission rules", () => {
       pace: fc.integer({ min: 10, max: 200 }),
       dt: fc.integer({ min: 0, max: 2000 }),
       useTicket: fc.boolean(),
+      slotFull: fc.boolean(),
     });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), (steps) => {
@@ -188,6 +198,7 @@ describe("admission rules", () => {
               ticketId: s.useTicket && held ? held.id : null,
               now,
               newTicketId: `p${now}-${s.patient}`,
+              slotFull: s.slotFull,
             },
             null,
             load,
@@ -195,8 +206,8 @@ describe("admission rules", () => {
           );
           for (const t of r.changed)
             if (t.state === "admitted" && t.usedAt === null) admittedOrder.push(t.seq);
-          // A newcomer passing straight through never overtakes someone waiting.
-          if (r.verdict.kind === "pass" && r.verdict.used === null)
+          // A newcomer passing straight through never overtakes someone waiting (for a seat it could get).
+          if (r.verdict.kind === "pass" && r.verdict.used === null && !s.slotFull)
             expect(r.line.tickets.some((t) => t.state === "waiting")).toBe(false);
           line = r.line;
           const patients = line.tickets.map((t) => t.patientId);

@@ -8,6 +8,7 @@
  * booking gets a ticket (one per patient per day, and at most a few per
  * account: a guardian books for their children, not for a crowd), and
  * tickets are admitted in arrival order as the actor's measured pace makes room.
+ * A booking for a slot that takes no bookings passes: its answer is a refusal.
  *
  * The pace is a cost per turn (`fixedMs + perCommandMs × batch`, batches of
  * at most `maxBatch`), not a rate: a deep mailbox drains in few large turns.
@@ -66,6 +67,8 @@ export interface Arrival {
   now: number;
   /** A fresh ticket id, used only if a ticket is issued. */
   newTicketId: string;
+  /** The slot asked for takes no bookings (full, started, closed): the actor's quick refusal is the answer. */
+  slotFull?: boolean;
 }
 
 export type Verdict =
@@ -250,6 +253,9 @@ export function arrive(
     current = replace(current, seen);
     return { line: current, changed: [...changed, seen], verdict: waiting(seen) };
   }
+
+  // Nobody is overtaken by a request that gets no seat, and the actor refuses it without a commit.
+  if (arrival.slotFull) return { line: current, changed, verdict: { kind: "pass", used: null } };
 
   const someoneWaits = current.tickets.some((t) => t.state === "waiting");
   // The pass must fit in the room as counted with it: rolling the pass window over can raise the count by more than one.

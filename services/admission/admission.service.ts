@@ -11,7 +11,7 @@ import type { App } from "../../platform/app";
 import type { AuthMeta } from "../../platform/auth";
 import { requireUser } from "../../platform/auth";
 import { ClientError, notFound } from "../../platform/errors";
-import { idParam } from "../../platform/params";
+import { clockTimeParam, idParam } from "../../platform/params";
 import type { DayPressure } from "../day/day-admin.actions";
 import { dayKeyParam } from "../day/day.params";
 import { dayKeyOf } from "../day/day-key";
@@ -39,15 +39,22 @@ export interface EnterParams {
   dayKey: string;
   accountId: number;
   patientId: number;
+  /** The slot asked for: one that takes no bookings needs no place in line. */
+  doctorId: number;
+  start: string;
   ticket?: string;
 }
+
+/** What the day's actor tells admission: its load, and whether the slot asked about is open. */
+type Pressure = Load & { slotOpen?: boolean };
+type SlotAsked = { doctorId: number; start: string };
 
 export type EnterAnswer =
   { pass: true } | { pass: false; admission: { ticket: string; position: number; retryAfterMs: number } };
 
 export interface AdmissionOptions {
   /** The day actor's load; by default asked of `day.pressure` (tests pass their own). */
-  pressure?: (ctx: Context, dayKey: string) => Promise<Load>;
+  pressure?: (ctx: Context, dayKey: string, slot?: SlotAsked) => Promise<Pressure>;
   store?: TicketStore;
 }
 
@@ -72,7 +79,8 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
       : new MemoryTicketStore(() => clock.now()));
   const pressure =
     options.pressure ??
-    ((ctx: Context, dayKey: string) => ctx.call<DayPressure, { dayKey: string }>("day.pressure", { dayKey }));
+    ((ctx: Context, dayKey: string, slot?: SlotAsked) =>
+      ctx.call<DayPressure, { dayKey: string }>("day.pressure", { dayKey, ...slot }));
   const lines = new Map<string, Line>();
   const loading = new Map<string, Promise<void>>();
   let waiting = 0;
@@ -137,12 +145,14 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
           dayKey: dayKeyParam,
           accountId: idParam,
           patientId: idParam,
+          doctorId: idParam,
+          start: clockTimeParam,
           ticket: { type: "string", max: 80, optional: true },
         },
         async handler(ctx: Context<EnterParams>): Promise<EnterAnswer> {
-          const { dayKey, accountId, patientId, ticket = null } = ctx.params;
+          const { dayKey, accountId, patientId, doctorId, start, ticket = null } = ctx.params;
           const [load, known] = await Promise.all([
-            pressure(ctx, dayKey),
+            pressure(ctx, dayKey, { doctorId, start }),
             ticket ? store.get(ticket) : null,
             loaded(dayKey),
           ]);
@@ -153,6 +163,7 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
             ticketId: ticket,
             now: clock.now(),
             newTicketId: newTicketId(dayKey),
+            slotFull: load.slotOpen === false,
           };
           const decided = arrive(before, arrival, known, load, limits);
           await settle(before, decided.line, decided.changed);

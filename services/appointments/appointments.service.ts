@@ -66,13 +66,6 @@ export function appointmentsService(app: App): ServiceSchema {
     if (user.role === "staff") assertHospitalStaff(user, a.hospitalId);
   }
 
-  /** Whether the availability copy shows the slot full, started or closed (false when it cannot say). */
-  async function takesNoBookings(p: BookParams): Promise<boolean> {
-    const doctors = await copy?.read(p.hospitalId, p.date, app.clock.now()).catch(() => null);
-    const slot = doctors?.find((d) => d.doctorId === p.doctorId)?.slots.find((s) => s.start === p.start);
-    return slot !== undefined && slot.status !== "open";
-  }
-
   /** The request's key, claimed; a recorded answer is replayed (thrown if it was a refusal). */
   async function keyed(
     ctx: Context<object, Meta>,
@@ -153,12 +146,14 @@ export function appointmentsService(app: App): ServiceSchema {
             return withPayment(ctx, replay);
           }
           const patientId = await patientOf(ctx, user, p.patientId);
-          // In an open run the day's actor may have more waiting than it can answer in time: take a
-          // place in line. A slot the day's copy shows taking no bookings is the actor's quick
-          // refusal instead: nobody waits in line to be told "full".
-          const waiting = (await takesNoBookings(p))
-            ? null
-            : await admissionGate(app, ctx, { dayKey, accountId: user.id, patientId });
+          // In an open run the day's actor may have more waiting than it can answer in time: take a place in line.
+          const waiting = await admissionGate(app, ctx, {
+            dayKey,
+            accountId: user.id,
+            patientId,
+            doctorId: p.doctorId,
+            start: p.start,
+          });
           if (waiting) return waiting;
           const booked = await bookWithCoupon(app, ctx, user, p, dayKey, key, patientId);
           setStatus(ctx, 201, `/api/v1/appointments/${booked.appointment.id}`);

@@ -6,7 +6,7 @@
 import type { Context } from "moleculer";
 import type { App } from "../../platform/app";
 import { notFound } from "../../platform/errors";
-import { idParam } from "../../platform/params";
+import { clockTimeParam, idParam, optionalIdParam } from "../../platform/params";
 import { localMoment } from "../../platform/time";
 import { listDeadLetters, takeDeadLetter } from "../outbox/dead-letters";
 import { outboxBacklog } from "../outbox/outbox-backlog";
@@ -23,6 +23,8 @@ import type { TurnCost } from "./actor/pace";
 export interface DayPressure extends TurnCost {
   depth: number;
   maxBatch: number;
+  /** Whether the slot asked about takes bookings now (absent: not asked, or the actor cannot say). */
+  slotOpen?: boolean;
 }
 
 interface AdminDeps {
@@ -67,11 +69,22 @@ export function dayAdminActions({ app, registry, metrics }: AdminDeps) {
       strategyOptions: { shardKey: "dayKey" },
       visibility: "public" as const,
       idempotent: true,
-      params: { dayKey: dayKeyParam },
-      handler(ctx: Context<{ dayKey: string }>): DayPressure {
-        const actor = registry().peek(ctx.params.dayKey);
+      params: {
+        dayKey: dayKeyParam,
+        doctorId: optionalIdParam,
+        start: { ...clockTimeParam, optional: true },
+      },
+      handler(ctx: Context<{ dayKey: string; doctorId?: number; start?: string }>): DayPressure {
+        const { dayKey, doctorId, start } = ctx.params;
+        const actor = registry().peek(dayKey);
         const cost = actor?.pace.cost ?? PRIOR;
-        return { depth: actor?.depth ?? 0, maxBatch: app.config.booking.actorMaxBatch, ...cost };
+        const open = actor && doctorId !== undefined && start ? actor.takesBookings(doctorId, start) : null;
+        return {
+          depth: actor?.depth ?? 0,
+          maxBatch: app.config.booking.actorMaxBatch,
+          ...cost,
+          ...(open === null ? {} : { slotOpen: open }),
+        };
       },
     },
 
