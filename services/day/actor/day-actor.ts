@@ -13,7 +13,7 @@ import { RetryableError } from "../../../platform/errors";
 import { localMoment } from "../../../platform/time";
 import type { DayCommand, DayEvent, Outcome } from "../decisions/day-commands";
 import { applyCommand } from "../decisions/day-commands";
-import { dayAvailability } from "../decisions/availability";
+import { slotTakesBookings } from "../decisions/availability";
 import type { DayState } from "../decisions/day-state";
 import { buildDayState } from "../decisions/day-state";
 import { DecisionError } from "../decisions/decision";
@@ -117,10 +117,7 @@ export class DayActor {
    * turn that decides may see it otherwise.
    */
   takesBookings(doctorId: number, start: string): boolean | null {
-    if (!this.state?.slots.has(doctorId)) return null;
-    const doctor = dayAvailability(this.state, this.deps.clock.now(), doctorId)[0];
-    const slot = doctor.slots.find((s) => s.start === start);
-    return slot ? slot.status === "open" : false;
+    return this.state ? slotTakesBookings(this.state, this.deps.clock.now(), doctorId, start) : null;
   }
 
   /** Reception tickets waiting to be called, as this activation knows the day (0 when not loaded). */

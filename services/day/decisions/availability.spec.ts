@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
 import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
-import { availabilityValidUntil, dayAvailability } from "./availability";
+import { availabilityValidUntil, dayAvailability, slotTakesBookings } from "./availability";
 import { applyCommand } from "./day-commands";
 import type { DecisionError } from "./decision";
 import type { DayState } from "./day-state";
@@ -70,6 +70,9 @@ describe("availability statuses and what SLOT_CLOSED says", () => {
     const holiday = buildDayState(7, DATE, { ...calendar, holidays: [DATE] }, doctors, [], freshDay().queue);
     expect(statusesOf(holiday, START, 1).map((s) => s[3])).toEqual(["holiday", "holiday", "holiday"]);
     expect(dayAvailability(holiday, START, 1)[0].sessions).toEqual([]);
+    expect(slotTakesBookings(holiday, START, 1, "09:00")).toBe(false);
+    expect(slotTakesBookings(freshDay(), START, 1, "09:00")).toBe(true);
+    expect(slotTakesBookings(freshDay(), START, 424242, "09:00")).toBeNull();
     const away = [{ ...doctors[0], leaveDays: [DATE] }, doctors[1]];
     const leave = buildDayState(7, DATE, calendar, away, [], freshDay().queue);
     expect(statusesOf(leave, START, 1).map((s) => s[1])).toEqual(["closed", "closed", "closed"]);
@@ -146,6 +149,10 @@ describe("how long an availability answer holds (the Redis copy's validity)", ()
           expect(until - now).toBeLessThanOrEqual(60_000);
           const later = now + Math.floor((until - now - 1) * fraction);
           expect(dayAvailability(state, later)).toEqual(dayAvailability(state, now));
+          // The one-slot check admission control asks agrees with the whole day's answer.
+          for (const doctor of dayAvailability(state, now))
+            for (const slot of doctor.slots)
+              expect(slotTakesBookings(state, now, doctor.doctorId, slot.start)).toBe(slot.status === "open");
         },
       ),
       { numRuns: 300 },

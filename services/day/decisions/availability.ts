@@ -65,15 +65,41 @@ function doctorSlots(state: DayState, window: BookingWindow, now: number, id: nu
   return [...byStart.values()]
     .filter((slot) => slot.capacity > 0)
     .sort((a, b) => a.start.localeCompare(b.start))
-    .map((slot): SlotAvailability => {
-      const booked = bookedSeats(state, slot, now);
-      const seats = { start: slot.start, end: slot.end, capacity: slot.capacity, booked };
-      if (hasStarted(window, state.date, slot.start)) return { ...seats, available: 0, status: "past" };
-      if (!isSlotOpen(window, state.date, slot.start))
-        return { ...seats, available: 0, status: "closed", reason: "beyond_horizon" };
-      const available = Math.max(0, slot.capacity - booked);
-      return { ...seats, available, status: available > 0 ? "open" : "full" };
-    });
+    .map((slot) => slotAvailability(state, window, now, slot));
+}
+
+/** One slot of a doctor who works that day. */
+function slotAvailability(
+  state: DayState,
+  window: BookingWindow,
+  now: number,
+  slot: SlotState,
+): SlotAvailability {
+  const booked = bookedSeats(state, slot, now);
+  const seats = { start: slot.start, end: slot.end, capacity: slot.capacity, booked };
+  if (hasStarted(window, state.date, slot.start)) return { ...seats, available: 0, status: "past" };
+  if (!isSlotOpen(window, state.date, slot.start))
+    return { ...seats, available: 0, status: "closed", reason: "beyond_horizon" };
+  const available = Math.max(0, slot.capacity - booked);
+  return { ...seats, available, status: available > 0 ? "open" : "full" };
+}
+
+/**
+ * Whether one slot shows `open` in `dayAvailability` (null: no such doctor), without
+ * working out the doctor's other slots: admission control asks it for every booking.
+ */
+export function slotTakesBookings(
+  state: DayState,
+  now: number,
+  doctorId: number,
+  start: string,
+): boolean | null {
+  const doctor = state.doctors.get(doctorId);
+  if (!doctor || !state.slots.has(doctorId)) return null;
+  if (dayOffReason(state.calendar, doctor, state.date)) return false;
+  const slot = state.slots.get(doctorId)?.get(start);
+  if (!slot || slot.capacity <= 0) return false;
+  return slotAvailability(state, bookingWindow(state.calendar, new Date(now)), now, slot).status === "open";
 }
 
 /** A slot's `past` and `closed` statuses turn on the local minute: whole-minute zone offsets make it the UTC minute. */
