@@ -58,6 +58,8 @@ export interface ConsumerGroupOptions {
 
 const NOT_CONNECTED_WAIT_MS = 5_000;
 const RECONNECT_MAX_MS = 30_000;
+/** How long a stop waits for a consumer's join already in flight (it joins, then leaves at once). */
+const JOIN_WAIT_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 const silent: KafkaLogger = { info: () => undefined, warn: () => undefined };
@@ -184,8 +186,10 @@ export class KafkaConsumerGroup {
     const joined = this.connected;
     // kafkajs' disconnect waits for the running eachBatch to return (and so for our commit).
     await this.consumer?.disconnect();
-    // Not in the group yet: no batch to finish, so do not wait out a connect attempt in flight.
     if (joined) await this.running;
+    // Not in the group yet: no batch to finish, but a join in flight would go on after we are
+    // gone (it then leaves again, see runUntilStopped). Give it a while, not a retry loop's worth.
+    else await Promise.race([this.running, sleep(JOIN_WAIT_MS)]);
     this.running = null;
   }
 
