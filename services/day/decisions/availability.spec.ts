@@ -1,34 +1,11 @@
 import fc from "fast-check";
-import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
-import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
 import { availabilityValidUntil, dayAvailability, slotTakesBookings } from "./availability";
 import { applyCommand } from "./day-commands";
+import { DATE, START, calendar, doctors, freshDay } from "./test-day";
 import type { DecisionError } from "./decision";
 import type { DayState } from "./day-state";
 import { buildDayState } from "./day-state";
 
-const DATE = "2026-12-01"; // a Tuesday
-const START = Date.parse("2026-11-30T00:00:00Z");
-const calendar: HospitalCalendar = {
-  timeZone: "UTC",
-  bookingHorizonDays: 30,
-  openingHours: [],
-  holidays: [],
-};
-const doctors: DoctorCalendar[] = [
-  {
-    id: 1,
-    leaveDays: [],
-    sessions: [{ weekday: 2, start: "09:00", end: "10:30", slotMinutes: 30, capacity: 2 }],
-  },
-  {
-    id: 2,
-    leaveDays: [],
-    sessions: [{ weekday: 2, start: "09:00", end: "10:00", slotMinutes: 30, capacity: 1 }],
-  },
-];
-const freshDay = () =>
-  buildDayState(7, DATE, calendar, doctors, [], buildQueueState(DEFAULT_QUEUE_SETTINGS, [], new Map()));
 let seq = 0;
 const newId = () => `a${++seq}`;
 
@@ -105,8 +82,6 @@ describe("availability statuses and what SLOT_CLOSED says", () => {
 
 describe("how long an availability answer holds (the Redis copy's validity)", () => {
   const seoul = { ...calendar, timeZone: "Asia/Seoul" };
-  const dayIn = (cal: HospitalCalendar) =>
-    buildDayState(7, DATE, cal, doctors, [], buildQueueState(DEFAULT_QUEUE_SETTINGS, [], new Map()));
   const booking = fc.record({
     doctor: fc.constantFrom(1, 2),
     start: fc.constantFrom("09:00", "09:30", "10:00"),
@@ -122,7 +97,7 @@ describe("how long an availability answer holds (the Redis copy's validity)", ()
         fc.integer({ min: 0, max: 30 * 3600_000 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (cal, bookings, nowOffset, fraction) => {
-          const state = dayIn(cal);
+          const state = freshDay(cal);
           const base = Date.parse(`${DATE}T00:00:00Z`) - 9 * 3600_000;
           bookings.forEach((b, i) => {
             try {

@@ -1,38 +1,15 @@
 import fc from "fast-check";
-import type { DoctorCalendar, HospitalCalendar } from "../../../platform/calendar";
-import { DEFAULT_QUEUE_SETTINGS, buildQueueState } from "../reception/queue-state";
 import type { DayCommand } from "./day-commands";
 import { dayAvailability } from "./availability";
 import { applyCommand } from "./day-commands";
+import { DATE, START, freshDay } from "./test-day";
 import type { Caller } from "./decision";
 import { DecisionError } from "./decision";
 import type { DayState } from "./day-state";
-import { bookedSeats, buildDayState, holdsSeat, isLapsed } from "./day-state";
+import { bookedSeats, holdsSeat, isLapsed } from "./day-state";
 
-const DATE = "2026-12-01"; // a Tuesday
-const START = Date.parse("2026-11-30T00:00:00Z");
-const calendar: HospitalCalendar = {
-  timeZone: "UTC",
-  bookingHorizonDays: 30,
-  openingHours: [],
-  holidays: [],
-};
-const doctors: DoctorCalendar[] = [
-  {
-    id: 1,
-    leaveDays: [],
-    sessions: [{ weekday: 2, start: "09:00", end: "10:30", slotMinutes: 30, capacity: 2 }],
-  },
-  {
-    id: 2,
-    leaveDays: [],
-    sessions: [{ weekday: 2, start: "09:00", end: "10:00", slotMinutes: 30, capacity: 1 }],
-  },
-];
 const STARTS = ["09:00", "09:30", "10:00"];
 
-const freshDay = () =>
-  buildDayState(7, DATE, calendar, doctors, [], buildQueueState(DEFAULT_QUEUE_SETTINGS, [], new Map()));
 let seq = 0;
 const newId = () => `a${++seq}`;
 const patientCaller = (accountId: number): Caller => ({ accountId, role: "patient", hospitalId: null });
