@@ -1,7 +1,9 @@
 /**
  * An open run (오픈런): thousands of parents booking one paediatrician's 100
  * seats within a few seconds, against a server without admission control and
- * one with it (API.md "Open-run admission"), side by side in one run.
+ * one with it (API.md "Open-run admission"), side by side in one run, and
+ * the same crowd on the no-op route (the gateway's ceiling: a token check, a
+ * body and a 201, no booking).
  *
  *   npm run bench:openrun -- --patients 20000 --seconds 5
  *
@@ -20,7 +22,7 @@ import { defineModels } from "../platform/db/models";
 import { insertPatientAccounts, patientClaims, selfPatientsOf } from "../scripts/demo/patients";
 import { signToken } from "../services/accounts/tokens";
 import { parseOpenRunFlags } from "./openrun/flags";
-import type { OpenRunFlags } from "./openrun/flags";
+import type { OpenRunFlags, OpenRunMode } from "./openrun/flags";
 import { openRunPatient } from "./openrun/patient";
 import type { Client, Final } from "./openrun/patient";
 import { printOpenRun } from "./openrun/report";
@@ -32,7 +34,8 @@ import { startServer } from "./support/server-handle";
 /** 10 slots of 10 seats: the paediatrician's 100. */
 const STARTS = ["09:00", "09:10", "09:20", "09:30", "09:40", "09:50", "10:00", "10:10", "10:20", "10:30"];
 const SEATS_PER_SLOT = 10;
-const WARMUP_BOOKINGS = 300;
+const WARMUP_BOOKINGS = 2000;
+const WARMUP_GROUP = 20;
 
 async function createClinic(
   sequelize: Sequelize,
@@ -72,7 +75,7 @@ async function createClinic(
 
 async function run(
   flags: OpenRunFlags,
-  admission: boolean,
+  mode: OpenRunMode,
   setup: {
     dbUrl: string;
     jwtSecret: string;
@@ -82,27 +85,36 @@ async function run(
     warmDate: string;
   },
 ): Promise<RunResult> {
-  const clinic = await createClinic(setup.sequelize, admission ? "with" : "without");
+  const admission = mode === "on";
+  const clinic = await createClinic(setup.sequelize, mode);
   const server = await startServer(
     {
       dbUrl: setup.dbUrl,
       redisUrl: flags.redisUrl,
       jwtSecret: setup.jwtSecret,
       admission,
-      namespace: `openrun${process.pid}${admission ? "a" : "b"}`,
+      namespace: `openrun${process.pid}${mode}`,
       ...(flags.actorBatch === null ? {} : { actorMaxBatch: flags.actorBatch }),
     },
-    { profileDir: null },
+    { profileDir: flags.profileDir },
   );
   const agent = new http.Agent({ keepAlive: true, maxSockets: flags.sockets });
   const body = (i: number, date: string) =>
     JSON.stringify({ ...clinic, date, start: STARTS[i % STARTS.length] });
   try {
-    const warm: Client = { agent, baseUrl: new URL(server.baseUrl), timeoutMs: flags.timeoutMs, answers: [] };
-    // Warm-up at a calm pace on another day: JIT, pools and the actor's measured pace.
-    for (let i = 0; i < WARMUP_BOOKINGS; i += 10) {
+    const bookPath = mode === "noop" ? "/api/v1/bench/noop" : "/api/v1/appointments";
+    const warm: Client = {
+      agent,
+      baseUrl: new URL(server.baseUrl),
+      timeoutMs: flags.timeoutMs,
+      bookPath,
+      answers: [],
+    };
+    // Warm-up on another day, a few at a time: JIT and pools warm, as on a server that has been
+    // answering all morning (300 calm bookings left the first second of the crowd to cold code).
+    for (let i = 0; i < WARMUP_BOOKINGS; i += WARMUP_GROUP) {
       await Promise.all(
-        Array.from({ length: 10 }, (_, k) =>
+        Array.from({ length: WARMUP_GROUP }, (_, k) =>
           openRunPatient(warm, setup.tokens[flags.patients + i + k], body(i + k, setup.warmDate)),
         ),
       );
@@ -111,9 +123,11 @@ async function run(
       agent,
       baseUrl: new URL(server.baseUrl),
       timeoutMs: flags.timeoutMs,
+      bookPath,
       answers: [],
     };
     const finals: Final[] = new Array<Final>(flags.patients);
+    const cpuBefore = await server.cpuMicros();
     const gapMs = (flags.seconds * 1000) / flags.patients;
     const began = performance.now();
     const parents: Promise<void>[] = [];
@@ -129,15 +143,16 @@ async function run(
     const arrivedMs = performance.now() - began;
     await Promise.all(parents);
     const doneMs = performance.now() - began;
+    const cpuMicros = (await server.cpuMicros()) - cpuBefore;
     const [row] = await setup.sequelize.query<{ n: number }>(
       "SELECT COUNT(*) AS n FROM appointments WHERE hospital_id = ? AND date = ? AND status IN ('booked', 'pending')",
       { replacements: [clinic.hospitalId, setup.date], type: QueryTypes.SELECT },
     );
-    return { admission, finals, answers: client.answers, arrivedMs, doneMs, soldInDb: Number(row.n) };
+    return { mode, finals, answers: client.answers, arrivedMs, doneMs, cpuMicros, soldInDb: Number(row.n) };
   } finally {
     agent.destroy();
     await server.stop();
-    console.log(`  server log (admission ${admission ? "on" : "off"}):`);
+    console.log(`  server log (${mode}):`);
     console.log(server.log.digest().join("\n") || "    (nothing)");
   }
 }
@@ -168,8 +183,8 @@ async function main(): Promise<void> {
     const tokens = accounts.map((account) => signToken(patientClaims(account), jwtSecret, 3600));
     const results: RunResult[] = [];
     for (const mode of flags.modes) {
-      const result = await run(flags, mode === "on", { dbUrl, jwtSecret, tokens, sequelize, date, warmDate });
-      console.log(`  ran admission ${mode} in ${(result.doneMs / 1000).toFixed(1)} s`);
+      const result = await run(flags, mode, { dbUrl, jwtSecret, tokens, sequelize, date, warmDate });
+      console.log(`  ran ${mode} in ${(result.doneMs / 1000).toFixed(1)} s`);
       results.push(result);
     }
     console.log();

@@ -10,7 +10,12 @@ export type ErrorDetails = Record<string, unknown>;
 /** A fault of the caller: the gateway answers with `status` and `{error: {code, message, details}}`. */
 export class ClientError extends Errors.MoleculerClientError {
   constructor(status: number, code: string, message: string, details: ErrorDetails = {}) {
+    // Without a stack: a refusal is an answer, not a fault, and nobody reads its stack. Capturing it
+    // was the largest single cost of refusing a booking in an open run (~5 % of the server's CPU).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, status, code, details);
+    Error.stackTraceLimit = limit;
     // Errors cross the transporter by name; a name Moleculer knows comes back as the right class.
     this.name = "MoleculerClientError";
   }

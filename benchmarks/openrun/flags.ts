@@ -2,11 +2,18 @@
 import { parseArgs } from "node:util";
 import { numberFlags } from "../support/number-flag";
 
+export type OpenRunMode = "off" | "on" | "noop";
+const MODES: readonly string[] = ["off", "on", "noop"];
+
 export interface OpenRunFlags {
   patients: number;
   /** The patients' arrivals spread evenly over this many seconds. */
   seconds: number;
-  /** Most sockets the load generator opens to the server (more requests wait for one). */
+  /**
+   * Most sockets the load generator opens to the server (more requests wait for one): the
+   * keep-alive pool a load balancer keeps to a gateway, which the phones' own connections end at.
+   * 2048 adds a 1–2 s tail to every mode, the no-op route's included, while the pool grows.
+   */
   sockets: number;
   /** A parent gives up on one answer after this long: a client-side time-out. */
   timeoutMs: number;
@@ -17,16 +24,18 @@ export interface OpenRunFlags {
    * actor slower than the gateway, as on a slow database, where admission has work to do.
    */
   actorBatch: number | null;
-  /** "off" (no admission control) and/or "on", in this order. */
-  modes: ("off" | "on")[];
+  /** "off" (no admission control), "on", and "noop" (the same crowd on the no-op route: the gateway's ceiling), in this order. */
+  modes: OpenRunMode[];
   mysqlUrl: string;
   redisUrl: string;
   database: string;
+  /** Write the server's V8 CPU profile (--cpu-prof) into this folder. */
+  profileDir: string | null;
 }
 
-export const USAGE = `Usage: npm run bench:openrun -- [--patients 20000] [--seconds 5] [--sockets 2048]
-       [--timeout 15000] [--first 1000] [--modes off,on] [--actor-batch <n>] [--mysql mysql://root@127.0.0.1:3306]
-       [--redis redis://127.0.0.1:6379] [--database hre_bench_openrun_<pid>]`;
+export const USAGE = `Usage: npm run bench:openrun -- [--patients 20000] [--seconds 5] [--sockets 256]
+       [--timeout 15000] [--first 1000] [--modes off,on,noop] [--actor-batch <n>] [--mysql mysql://root@127.0.0.1:3306]
+       [--redis redis://127.0.0.1:6379] [--database hre_bench_openrun_<pid>] [--profile <dir>]`;
 
 export function parseOpenRunFlags(argv: string[]): OpenRunFlags {
   const { values } = parseArgs({
@@ -34,14 +43,15 @@ export function parseOpenRunFlags(argv: string[]): OpenRunFlags {
     options: {
       patients: { type: "string", default: "20000" },
       seconds: { type: "string", default: "5" },
-      sockets: { type: "string", default: "2048" },
+      sockets: { type: "string", default: "256" },
       timeout: { type: "string", default: "15000" },
       first: { type: "string", default: "1000" },
-      modes: { type: "string", default: "off,on" },
+      modes: { type: "string", default: "off,on,noop" },
       "actor-batch": { type: "string" },
       mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
       redis: { type: "string", default: "redis://127.0.0.1:6379" },
       database: { type: "string", default: `hre_bench_openrun_${process.pid}` },
+      profile: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -61,13 +71,14 @@ export function parseOpenRunFlags(argv: string[]): OpenRunFlags {
     first: int("first", values.first, 1, 1_000_000),
     actorBatch:
       values["actor-batch"] === undefined ? null : int("actor-batch", values["actor-batch"], 1, 10_000),
-    modes: modes.filter((m): m is "off" | "on" => m === "off" || m === "on"),
+    modes: modes.filter((m): m is OpenRunMode => MODES.includes(m)),
     mysqlUrl: values.mysql.replace(/\/+$/, ""),
     redisUrl: values.redis,
     database: values.database,
+    profileDir: values.profile ?? null,
   };
   if (flags.modes.length !== modes.length || modes.length === 0)
-    problems.push(`--modes must list off and/or on (got "${values.modes}")`);
+    problems.push(`--modes must list some of off, on and noop (got "${values.modes}")`);
   // The name goes into DROP DATABASE: keep it to a plain identifier.
   if (!/^[a-z][a-z0-9_]{0,50}$/.test(flags.database))
     problems.push("--database must be a plain lower-case name");

@@ -23,6 +23,8 @@ export interface Client {
   baseUrl: URL;
   /** Answers later than this count as time-outs (the parent gives up). */
   timeoutMs: number;
+  /** Where bookings go: `/api/v1/appointments`, or the no-op route for the ceiling. */
+  bookPath: string;
   answers: Answered[];
 }
 
@@ -81,7 +83,7 @@ export async function openRunPatient(client: Client, token: string, booking: str
       request(
         client,
         "POST",
-        "/api/v1/appointments",
+        client.bookPath,
         { ...auth, "content-type": "application/json", ...(ticket ? { "admission-ticket": ticket } : {}) },
         booking,
       ),

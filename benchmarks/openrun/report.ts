@@ -1,15 +1,18 @@
 /** The open-run comparison: one row per mode, then what the parents were told, by code. */
-import type { OpenRunFlags } from "./flags";
+import type { OpenRunFlags, OpenRunMode } from "./flags";
 import type { Answered, Final } from "./patient";
 
 export interface RunResult {
-  admission: boolean;
+  /** Admission off or on, or the no-op route (nothing sold: the gateway's ceiling). */
+  mode: OpenRunMode;
   /** Each parent's last answer, in arrival order. */
   finals: Final[];
   answers: Answered[];
   /** When the last parent arrived, and when the last one was answered, from the first arrival. */
   arrivedMs: number;
   doneMs: number;
+  /** CPU time (user + system) the server used from the first arrival to the last answer. */
+  cpuMicros: number;
   /** Seats held in the database after the run (must equal the 201s). */
   soldInDb: number;
 }
@@ -25,7 +28,7 @@ const isTimeout = (f: Final) =>
 
 export function printOpenRun(results: RunResult[], flags: OpenRunFlags): void {
   const header = [
-    "admission",
+    "mode",
     "sold",
     "sold(db)",
     `first ${flags.first}`,
@@ -39,18 +42,20 @@ export function printOpenRun(results: RunResult[], flags: OpenRunFlags): void {
     "p99 poll",
     "arrived s",
     "done s",
+    "CPU µs/answer",
   ];
   const rows = results.map((r) => {
-    const sold = r.finals.filter((f) => f.status === 201).length;
-    const fair = r.finals.slice(0, flags.first).filter((f) => f.status === 201).length;
+    // The no-op route sells nothing: its 201s are not seats.
+    const seats = (finals: Final[]) =>
+      r.mode === "noop" ? "-" : String(finals.filter((f) => f.status === 201).length);
     const all = r.answers.filter((a) => a.status > 0).map((a) => a.ms);
     const book = r.answers.filter((a) => a.kind === "book" && a.status > 0).map((a) => a.ms);
     const poll = r.answers.filter((a) => a.kind === "poll" && a.status > 0).map((a) => a.ms);
     return [
-      r.admission ? "on" : "off",
-      String(sold),
-      String(r.soldInDb),
-      String(fair),
+      r.mode === "noop" ? "no-op route" : `admission ${r.mode}`,
+      seats(r.finals),
+      r.mode === "noop" ? "-" : String(r.soldInDb),
+      seats(r.finals.slice(0, flags.first)),
       String(r.finals.filter(isTimeout).length),
       String(r.answers.filter((a) => a.status >= 500).length),
       String(r.answers.filter((a) => a.status === 202).length),
@@ -61,6 +66,7 @@ export function printOpenRun(results: RunResult[], flags: OpenRunFlags): void {
       poll.length ? percentile(poll, 99).toFixed(1) : "-",
       (r.arrivedMs / 1000).toFixed(1),
       (r.doneMs / 1000).toFixed(1),
+      (r.cpuMicros / Math.max(1, r.answers.length)).toFixed(0),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -72,7 +78,8 @@ export function printOpenRun(results: RunResult[], flags: OpenRunFlags): void {
   console.log(
     `\n  sold: 201 answers; first ${flags.first}: seats that went to the first ${flags.first} arrivals (at most ` +
       `${Math.min(flags.first, 100)}); time-outs: the parent gave up or got 503 REQUEST_TIMEOUT; 5xx: every 5xx answer; ` +
-      `p50/p99: every answer, 202s and polls included.`,
+      `p50/p99: every answer, 202s and polls included; ` +
+      `CPU µs/answer: the server's CPU time over the run, per answer it gave.`,
   );
   console.log("\nWhat the parents were told last, by code:");
   for (const r of results) {
@@ -80,10 +87,10 @@ export function printOpenRun(results: RunResult[], flags: OpenRunFlags): void {
     for (const f of r.finals)
       codes.set(`${f.status} ${f.code}`, (codes.get(`${f.status} ${f.code}`) ?? 0) + 1);
     const listed = [...codes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`);
-    console.log(`  admission ${r.admission ? "on " : "off"}: ${listed.join(", ")}`);
+    console.log(`  ${r.mode.padEnd(4)}: ${listed.join(", ")}`);
   }
   console.log("\nTargets (issue 12), with admission on:");
-  const on = results.find((r) => r.admission);
+  const on = results.find((r) => r.mode === "on");
   if (!on) return;
   const timeouts = on.finals.filter(isTimeout).length;
   const fivexx = on.answers.filter((a) => a.status >= 500).length;

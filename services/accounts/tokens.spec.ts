@@ -33,4 +33,18 @@ describe("verifyToken", () => {
   test("an expired token is refused", () => {
     expect(verifyToken(sign({ iat: sec - 7200, exp: sec - 3600 }), SECRET, NOW)).toBeNull();
   });
+
+  test("a token checked once is still refused once it expires, and under another secret", () => {
+    const token = sign({ iat: sec, exp: sec + 60 });
+    expect(verifyToken(token, SECRET, NOW)).not.toBeNull();
+    expect(verifyToken(token, SECRET, NOW + 59_999)).not.toBeNull();
+    expect(verifyToken(token, SECRET, NOW + 60_000)).toBeNull();
+    expect(verifyToken(token, `${SECRET}-rotated`, NOW)).toBeNull();
+  });
+
+  test("a token refused once is checked again, not remembered as refused", () => {
+    const token = sign({ iat: sec, nbf: sec + 600, exp: sec + 3600 });
+    expect(verifyToken(token, SECRET, NOW)).toBeNull();
+    expect(verifyToken(token, SECRET, NOW + 600_000)).not.toBeNull();
+  });
 });

@@ -43,6 +43,30 @@ export const CLOCK_SKEW_SECONDS = 60;
  * future beyond a small skew, and `nbf` is honoured (by jsonwebtoken).
  */
 export function verifyToken(token: string, secret: string, nowMs = Date.now()): TokenClaims | null {
+  const known = verified.get(token);
+  if (known && known.secret === secret) return known.expMs > nowMs ? known.claims : null;
+  const claims = checkToken(token, secret, nowMs);
+  if (claims) {
+    if (verified.size >= MAX_VERIFIED) verified.clear();
+    verified.set(token, { secret, ...claims });
+  }
+  return claims ? claims.claims : null;
+}
+
+/**
+ * Tokens already checked, by their text: a token that was valid stays valid
+ * until it expires (its signature cannot change), and a patient's phone sends
+ * the same one with every request. Checking it again cost ~8 % of the server's
+ * CPU in an open run. Cleared when full; an invalid token is never kept.
+ */
+const verified = new Map<string, { secret: string; claims: TokenClaims; expMs: number }>();
+const MAX_VERIFIED = 20_000;
+
+function checkToken(
+  token: string,
+  secret: string,
+  nowMs: number,
+): { claims: TokenClaims; expMs: number } | null {
   try {
     const payload = jwt.verify(token, secretKey(secret), {
       algorithms: ["HS256"],
@@ -59,7 +83,10 @@ export function verifyToken(token: string, secret: string, nowMs = Date.now()): 
     if (role !== "patient" && role !== "staff" && role !== "admin") return null;
     const { hid, pid, ver } = payload as Record<string, unknown>;
     const num = (v: unknown) => (typeof v === "number" ? v : undefined);
-    return { sub: payload.sub, role, hid: num(hid), pid: num(pid), ver: num(ver) };
+    return {
+      claims: { sub: payload.sub, role, hid: num(hid), pid: num(pid), ver: num(ver) },
+      expMs: payload.exp * 1000,
+    };
   } catch {
     return null;
   }

@@ -20,7 +20,7 @@ const arrival = (accountId: number, over: Partial<Arrival> = {}): Arrival => ({
   patientId: accountId * 10,
   ticketId: null,
   now: 1_000_000,
-  newTicketId: `t${++ids}`,
+  newTicketId: () => `t${++ids}`,
   ...over,
 });
 
@@ -197,7 +197,7 @@ describe("admission rules", () => {
               patientId: s.patient,
               ticketId: s.useTicket && held ? held.id : null,
               now,
-              newTicketId: `p${now}-${s.patient}`,
+              newTicketId: () => `p${now}-${s.patient}`,
               slotFull: s.slotFull,
             },
             null,

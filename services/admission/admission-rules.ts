@@ -65,8 +65,8 @@ export interface Arrival {
   /** The `Admission-Ticket` header, if sent. */
   ticketId: string | null;
   now: number;
-  /** A fresh ticket id, used only if a ticket is issued. */
-  newTicketId: string;
+  /** Makes a fresh ticket id, called only if a ticket is issued (random bytes cost, and most arrivals pass). */
+  newTicketId: () => string;
   /** The slot asked for takes no bookings (full, started, closed): the actor's quick refusal is the answer. */
   slotFull?: boolean;
 }
@@ -268,7 +268,7 @@ export function arrive(
     return { line: current, changed, verdict: { kind: "refused", code: "ADMISSION_LIMIT", status: 429 } };
 
   const ticket: Ticket = {
-    id: arrival.newTicketId,
+    id: arrival.newTicketId(),
     dayKey: current.dayKey,
     accountId: arrival.accountId,
     patientId: arrival.patientId,

@@ -162,7 +162,7 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
             patientId,
             ticketId: ticket,
             now: clock.now(),
-            newTicketId: newTicketId(dayKey),
+            newTicketId: () => newTicketId(dayKey),
             slotFull: load.slotOpen === false,
           };
           const decided = arrive(before, arrival, known, load, limits);

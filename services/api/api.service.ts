@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import type { ApiSettingsSchema } from "moleculer-web";
@@ -67,6 +67,14 @@ function passRequestMeta(ctx: Context<unknown, GatewayMeta>, _route: unknown, re
 const LEDGER_OVERLAP_MS = 60_000;
 /** The ledger vouches for tokens while its last successful read is at most this many reads old. */
 const LEDGER_TRUSTED_READS = 3;
+
+/**
+ * Connections waiting to be accepted. Node's default, 511, overflowed when thousands of phones
+ * connected within seconds (an open run): the kernel dropped their handshakes, and each dropped
+ * one waited out TCP's 1 s (then 3 s) retransmission — the slowest answers of the run, with the
+ * server's CPU not even busy. The kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 8192;
 
 /** An event stream stays open for as long as its client listens: it is not a request that times out. */
 function untimedStreams(options: { timeout?: number }, req: Req): void {
@@ -177,6 +185,15 @@ export function apiService(
         hub.ticket(ctx.params.payload);
       },
     },
+    /** Runs after moleculer-web's own `created`, which made the HTTP server; `started` listens. */
+    created() {
+      const server = this.server as Server;
+      const listen = server.listen.bind(server);
+      const withBacklog = (port: number, host: string, done: (err?: Error) => void) =>
+        listen(port, host, LISTEN_BACKLOG, done);
+      server.listen = withBacklog as Server["listen"];
+    },
+
     started(this: { broker: ServiceBroker }) {
       const call = (since: number) =>
         this.broker.call<AccountChange[], { since: number }>("accounts.changesSince", { since });

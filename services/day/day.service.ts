@@ -111,7 +111,12 @@ export function dayService(app: App): ServiceSchema {
       ctx.params.requestKey ??
       (accountId === null
         ? null
-        : { accountId, key: `req:${ctx.requestID}:${command.type}`, hash: requestHash(command) });
+        : {
+            accountId,
+            key: `req:${ctx.requestID}:${command.type}`,
+            hash: requestHash(command),
+            forRetries: true,
+          });
     try {
       return await actorFor(ctx.params.dayKey).send(command, { deadline, key });
     } catch (err) {

@@ -79,6 +79,30 @@ describe("a day actor", () => {
     expect(await appointmentsOf(patientIds[0])).toBe(0);
   });
 
+  test("a refusal is remembered for a client's key, not for a broker-retry key; a success is, for both", async () => {
+    const date = "2026-12-07";
+    const actor = activation(date);
+    const keys = () =>
+      count("SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = ?", [`${hospitalId}:${date}`]);
+    const retryKey = (k: string): RequestKey => ({ accountId: patientIds[8], key: k, hash: "h", forRetries: true });
+    const clientKey: RequestKey = { accountId: patientIds[8], key: "client-1", hash: "h" };
+    const closed = bookCommand(patientIds[8], "13:00");
+    await expect(actor.send(closed, { key: retryKey("req:1:book") })).rejects.toMatchObject({
+      code: "SLOT_CLOSED",
+    });
+    expect(await keys()).toBe(0);
+    expect(await fenceRows(date)).toBe(0);
+    await expect(actor.send(closed, { key: clientKey })).rejects.toMatchObject({ code: "SLOT_CLOSED" });
+    expect(await keys()).toBe(1);
+    // The same broker-retry key is decided afresh, and a success under it is remembered and replayed.
+    const booked = await actor.send(bookCommand(patientIds[8], "09:00"), { key: retryKey("req:1:book") });
+    expect(await keys()).toBe(2);
+    const replayed = await activation(date).send(bookCommand(patientIds[8], "09:00"), {
+      key: retryKey("req:1:book"),
+    });
+    expect(replayed.appointment?.id).toBe(booked.appointment?.id);
+  });
+
   test("a command whose caller's deadline passed is dropped unapplied", async () => {
     const actor = activation();
     await expect(actor.send(bookCommand(patientIds[1]), { deadline: NOW - 1 })).rejects.toMatchObject({

@@ -18,7 +18,7 @@ import type { DayState } from "../decisions/day-state";
 import { buildDayState } from "../decisions/day-state";
 import { DecisionError } from "../decisions/decision";
 import type { Answer, RecordedAnswer } from "../decisions/request-key";
-import { keyId, priorAnswer } from "../decisions/request-key";
+import { keyId, priorAnswer, remembered } from "../decisions/request-key";
 import { dayKeyOf } from "../day-key";
 import { boardOf } from "../reception/board";
 import { nextCalledDeadline } from "../reception/queue-commands";
@@ -231,7 +231,7 @@ export class DayActor {
       }
       const decided = this.decide(state, job.command, now, overCap, events, seated);
       if (job.command.type === "book") bookings.push(resultOf(decided.answer));
-      if (job.key && decided.answer) {
+      if (job.key && decided.answer && remembered(job.key, decided.answer)) {
         const entry: RecordedAnswer = { ...job.key, answer: decided.answer };
         this.answers.set(keyId(entry), entry);
         recorded.push(entry);

@@ -8,14 +8,20 @@ export interface Caller {
 
 /** A refused command: a stable code and HTTP status, mapped to a Moleculer error at the service edge. */
 export class DecisionError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+    // Without a stack, like ClientError: a refusal is an answer, and the busiest path (a full slot) refuses.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "DecisionError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
   }
 }
 

@@ -10,7 +10,17 @@ export interface RequestKey {
   key: string;
   /** Hash of what was asked; the same key with another hash is a different request. */
   hash: string;
+  /**
+   * Made from the request id for the broker's own retries, not sent by a client: only an answer
+   * that changed the day is remembered. A refusal changed nothing, so a retry may be decided
+   * afresh; remembering it cost a database write and a map entry for every refused booking of an
+   * open run (thousands a second, each answered 409 SLOT_FULL).
+   */
+  forRetries?: true;
 }
+
+/** Whether an answer given under `key` is recorded (in memory and in the day's commit). */
+export const remembered = (key: RequestKey, answer: Answer): boolean => answer.ok || !key.forRetries;
 
 /** An answer as recorded: the outcome of an applied command, or the refusal. */
 export type Answer =
