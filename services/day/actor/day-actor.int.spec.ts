@@ -84,7 +84,12 @@ describe("a day actor", () => {
     const actor = activation(date);
     const keys = () =>
       count("SELECT COUNT(*) AS n FROM idempotency_keys WHERE scope = ?", [`${hospitalId}:${date}`]);
-    const retryKey = (k: string): RequestKey => ({ accountId: patientIds[8], key: k, hash: "h", forRetries: true });
+    const retryKey = (k: string): RequestKey => ({
+      accountId: patientIds[8],
+      key: k,
+      hash: "h",
+      forRetries: true,
+    });
     const clientKey: RequestKey = { accountId: patientIds[8], key: "client-1", hash: "h" };
     const closed = bookCommand(patientIds[8], "13:00");
     await expect(actor.send(closed, { key: retryKey("req:1:book") })).rejects.toMatchObject({
