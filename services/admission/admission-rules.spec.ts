@@ -32,7 +32,7 @@ describe("admission rules", () => {
   test("low mode: with room and nobody waiting, a booking passes and no ticket exists", () => {
     const { line, verdict } = enter(emptyLine(DAY), arrival(1), calm);
     expect(verdict).toEqual({ kind: "pass", used: null });
-    expect(line.tickets).toEqual([]);
+    expect(line.size).toBe(0);
   });
 
   test("passes within the last deadline count against the room, and stop counting after it", () => {
@@ -47,7 +47,8 @@ describe("admission rules", () => {
     expect(passed.slice(100).every((k) => k === "wait")).toBe(true);
     // Two deadlines on, with nobody waiting any more (their tickets lapsed), the room is whole again.
     const later = 1_000_000 + 2 * limits.deadlineMs;
-    const calmLine = { ...line, tickets: [] };
+    const calmLine = emptyLine(DAY);
+    calmLine.recentPasses = line.recentPasses;
     expect(room(calmLine, calm, limits, later)).toBe(100);
     expect(room(calmLine, calm, limits, 1_000_000 + 1.5 * limits.deadlineMs)).toBe(50);
   });
@@ -63,7 +64,7 @@ describe("admission rules", () => {
     expect(second.verdict).toMatchObject({ kind: "wait", position: 2 });
     // The same patient asking again keeps their place and their ticket.
     expect(again.verdict).toMatchObject({ kind: "wait", position: 1 });
-    expect(again.line.tickets).toHaveLength(2);
+    expect(again.line.size).toBe(2);
   });
 
   test("once there is room, tickets are admitted first come first served, and newcomers queue behind", () => {
@@ -71,20 +72,18 @@ describe("admission rules", () => {
     for (let i = 1; i <= 5; i++) line = enter(line, arrival(i), swamped).line;
     // Room for exactly 2 more: 100/s × 1 s − 98 waiting.
     const released = release(line, at(98), limits, 1_000_100);
-    expect(released.admitted.map((t) => t.accountId)).toEqual([1, 2]);
+    expect(released.map((t) => t.accountId)).toEqual([1, 2]);
     // Room for one more: the third ticket goes in, and a newcomer queues behind the two still waiting.
-    const newcomer = enter(released.line, arrival(9, { now: 1_000_200 }), at(97));
+    const newcomer = enter(line, arrival(9, { now: 1_000_200 }), at(97));
     expect(newcomer.verdict).toMatchObject({ kind: "wait", position: 3 });
-    expect(newcomer.line.tickets.filter((t) => t.state === "admitted").map((t) => t.accountId)).toEqual([
-      1, 2, 3,
-    ]);
+    expect([...line.admitted()].map((t) => t.accountId)).toEqual([1, 2, 3]);
   });
 
   test("an admitted ticket skips the line, only for its holder, and only within the window", () => {
     let line = emptyLine(DAY);
     for (let i = 1; i <= 3; i++) line = enter(line, arrival(i), swamped).line;
-    const ticket = line.tickets[0];
-    line = release(line, at(99), limits, 1_000_050).line;
+    const ticket = [...line.tickets()][0];
+    release(line, at(99), limits, 1_000_050);
 
     const stolen = enter(line, arrival(2, { ticketId: ticket.id, now: 1_000_100 }), swamped);
     expect(stolen.verdict).toMatchObject({ kind: "refused", code: "ADMISSION_NOT_YOURS" });
@@ -97,15 +96,13 @@ describe("admission rules", () => {
   });
 
   test("a waiting ticket nobody asks about expires; asking keeps it", () => {
-    let line = enter(emptyLine(DAY), arrival(1), swamped).line;
-    const id = line.tickets[0].id;
-    const asked = look(line, id, null, swamped, limits, 1_000_000 + 59_000);
-    expect(asked.ticket?.state).toBe("waiting");
-    line = asked.line;
+    const line = enter(emptyLine(DAY), arrival(1), swamped).line;
+    const id = [...line.tickets()][0].id;
+    expect(look(line, id, null, swamped, limits, 1_000_000 + 59_000).ticket?.state).toBe("waiting");
     expect(look(line, id, null, swamped, limits, 1_000_000 + 59_000 + 59_000).ticket?.state).toBe("waiting");
-    const gone = look(line, id, null, swamped, limits, 1_000_000 + 59_000 + 60_000);
+    const gone = look(line, id, null, swamped, limits, 1_000_000 + 118_000 + 60_000);
     expect(gone.ticket?.state).toBe("expired");
-    expect(gone.line.tickets).toEqual([]);
+    expect(gone.line.size).toBe(0);
   });
 
   test("another user's ticket stored elsewhere is refused, an unknown one is harmless in low mode", () => {
@@ -128,10 +125,40 @@ describe("admission rules", () => {
   test("a booking for a slot that takes no bookings passes, even in high mode, and takes no place", () => {
     let line = emptyLine(DAY);
     line = enter(line, arrival(1), swamped).line;
+    const roomBefore = room(line, swamped, limits, 1_000_000);
     const full = enter(line, arrival(2, { slotFull: true }), swamped);
     expect(full.verdict).toEqual({ kind: "pass", used: null });
-    expect(full.line.tickets).toHaveLength(1);
-    expect(room(full.line, swamped, limits, 1_000_000)).toBe(room(line, swamped, limits, 1_000_000));
+    expect(full.line.size).toBe(1);
+    expect(room(full.line, swamped, limits, 1_000_000)).toBe(roomBefore);
+  });
+
+  test("a ticket whose slot fills while it waits is admitted on its next look, taking no room", () => {
+    let line = emptyLine(DAY);
+    for (let i = 1; i <= 3; i++)
+      line = enter(line, arrival(i, { slot: { doctorId: 5, start: `09:0${i}` } }), swamped).line;
+    const third = [...line.tickets()][2];
+    expect(third.slot).toEqual({ doctorId: 5, start: "09:03" });
+    const roomBefore = room(line, swamped, limits, 1_000_100);
+    const seen = look(line, third.id, null, swamped, limits, 1_000_100, true);
+    expect(seen.ticket).toMatchObject({ state: "admitted", slotFull: true });
+    expect(seen.retryAfterMs).toBe(0);
+    expect(room(seen.line, swamped, limits, 1_000_100)).toBe(roomBefore);
+    // Its holder books with it and passes (to the actor's refusal); the two ahead still wait.
+    const booked = enter(seen.line, arrival(3, { ticketId: third.id, now: 1_000_200 }), swamped);
+    expect(booked.verdict).toMatchObject({ kind: "pass" });
+    expect(booked.line.waiting).toBe(2);
+  });
+
+  test("a waiting holder booking again for a slot now full passes to its refusal, taking no room", () => {
+    let line = emptyLine(DAY);
+    for (let i = 1; i <= 2; i++) line = enter(line, arrival(i), swamped).line;
+    const roomBefore = room(line, swamped, limits, 1_000_100);
+    const again = enter(line, arrival(2, { slotFull: true, now: 1_000_100 }), swamped);
+    expect(again.verdict).toMatchObject({ kind: "pass", used: { slotFull: true } });
+    expect(room(again.line, swamped, limits, 1_000_100)).toBe(roomBefore);
+    // With an expired ticket's header it passes too: the answer is a refusal either way.
+    const stale = enter(line, arrival(9, { ticketId: "gone", slotFull: true }), swamped);
+    expect(stale.verdict).toEqual({ kind: "pass", used: null });
   });
 
   test("a guardian holds one place per child, up to the account's limit; the next child is refused, the line unchanged", () => {
@@ -139,7 +166,7 @@ describe("admission rules", () => {
     for (const child of [71, 72]) line = enter(line, arrival(7, { patientId: child }), swamped).line;
     const third = enter(line, arrival(7, { patientId: 73 }), swamped);
     expect(third.verdict).toEqual({ kind: "refused", code: "ADMISSION_LIMIT", status: 429 });
-    expect(third.line.tickets).toHaveLength(2);
+    expect(third.line.size).toBe(2);
     // Asking again for a child already in line keeps that place.
     expect(enter(third.line, arrival(7, { patientId: 72 }), swamped).verdict.kind).toBe("wait");
   });
@@ -147,8 +174,8 @@ describe("admission rules", () => {
   test("a line rebuilt from stored tickets keeps their order and goes on numbering", () => {
     let line = emptyLine(DAY);
     for (let i = 1; i <= 3; i++) line = enter(line, arrival(i), swamped).line;
-    const rebuilt = lineOf(DAY, [...line.tickets].reverse());
-    expect(rebuilt.tickets.map((t) => t.accountId)).toEqual([1, 2, 3]);
+    const rebuilt = lineOf(DAY, [...line.tickets()].reverse());
+    expect([...rebuilt.tickets()].map((t) => t.accountId)).toEqual([1, 2, 3]);
     expect(rebuilt.nextSeq).toBe(4);
   });
 
@@ -179,6 +206,8 @@ describe("admission rules", () => {
       dt: fc.integer({ min: 0, max: 2000 }),
       useTicket: fc.boolean(),
       slotFull: fc.boolean(),
+      // Instead of booking, the patient asks about their ticket (if they hold one).
+      looks: fc.boolean(),
     });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), (steps) => {
@@ -188,7 +217,21 @@ describe("admission rules", () => {
         for (const s of steps) {
           now += s.dt;
           const load = at(s.depth, 1000 / s.pace);
-          const held = line.tickets.find((t) => t.patientId === s.patient);
+          const held = [...line.tickets()].find((t) => t.patientId === s.patient);
+          if (s.looks && held) {
+            const seen = look(line, held.id, null, load, limits, now, s.slotFull);
+            // Newly admitted only: the ticket asked about is among the changed ones however it stands.
+            for (const t of seen.changed)
+              if (
+                t.state === "admitted" &&
+                t.admittedAt === now &&
+                !t.slotFull &&
+                !admittedOrder.includes(t.seq)
+              )
+                admittedOrder.push(t.seq);
+            line = seen.line;
+            continue;
+          }
           const r = arrive(
             line,
             {
@@ -204,18 +247,25 @@ describe("admission rules", () => {
             load,
             limits,
           );
+          // Arrival order binds tickets for open slots; one whose slot filled leaves the line early.
           for (const t of r.changed)
-            if (t.state === "admitted" && t.usedAt === null) admittedOrder.push(t.seq);
+            if (t.state === "admitted" && t.usedAt === null && !t.slotFull) admittedOrder.push(t.seq);
           // A newcomer passing straight through never overtakes someone waiting (for a seat it could get).
           if (r.verdict.kind === "pass" && r.verdict.used === null && !s.slotFull)
-            expect(r.line.tickets.some((t) => t.state === "waiting")).toBe(false);
+            expect(r.line.waiting).toBe(0);
           line = r.line;
-          const patients = line.tickets.map((t) => t.patientId);
+          const tickets = [...line.tickets()];
+          const patients = tickets.map((t) => t.patientId);
           expect(new Set(patients).size).toBe(patients.length);
-          for (const t of line.tickets)
-            expect(line.tickets.filter((u) => u.accountId === t.accountId).length).toBeLessThanOrEqual(
-              limits.ticketsPerAccount,
-            );
+          expect(tickets.filter((t) => t.state === "waiting")).toHaveLength(line.waiting);
+          for (const t of tickets) {
+            const ofAccount = tickets.filter((u) => u.accountId === t.accountId).length;
+            expect(ofAccount).toBeLessThanOrEqual(limits.ticketsPerAccount);
+            expect(line.ticketsOf(t.accountId)).toBe(ofAccount);
+            // The indexed place is the plain count of waiting tickets ahead.
+            const ahead = tickets.filter((u) => u.state === "waiting" && u.seq < t.seq).length;
+            expect(line.placeOf(t)).toBe(t.state === "waiting" ? ahead + 1 : 0);
+          }
           // Admitting never makes room negative; only load the line cannot control may.
           if (r.changed.some((t) => t.state === "admitted" && t.admittedAt === now && t.usedAt === null))
             expect(room(line, load, limits, now)).toBeGreaterThanOrEqual(0);

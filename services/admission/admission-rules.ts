@@ -1,7 +1,8 @@
 /**
- * Open-run admission (API.md "대기열"), as pure decisions: a hospital-day's
- * line of tickets, the load of its day actor, and the time are passed in; the
- * new line and the answer come out. No Moleculer, no Redis, no clock here.
+ * Open-run admission (API.md "대기열"), as decisions: a hospital-day's line
+ * of tickets, the load of its day actor, and the time are passed in; the line
+ * is brought up to date in place (see line.ts) and the answer and the tickets
+ * that changed come out. No Moleculer, no Redis, no clock here.
  *
  * Low mode: the line is empty and the actor can answer one more request
  * within the deadline: the booking passes. High mode: anything else; the
@@ -9,37 +10,19 @@
  * account: a guardian books for their children, not for a crowd), and
  * tickets are admitted in arrival order as the actor's measured pace makes room.
  * A booking for a slot that takes no bookings passes: its answer is a refusal.
+ * So does a ticket whose slot filled while it waited: it is admitted at once,
+ * taking no room (its booking is a quick refusal, not a commit), so a sold-out
+ * line empties within one round of asking instead of at the pace of commits.
  *
  * The pace is a cost per turn (`fixedMs + perCommandMs × batch`, batches of
  * at most `maxBatch`), not a rate: a deep mailbox drains in few large turns.
  */
 
-export type TicketState = "waiting" | "admitted" | "expired";
+import { Line } from "./line";
+import type { Slot, Ticket } from "./ticket";
 
-export interface Ticket {
-  id: string;
-  dayKey: string;
-  accountId: number;
-  patientId: number;
-  /** Arrival order within the day. */
-  seq: number;
-  state: TicketState;
-  issuedAt: number;
-  /** Last time its holder asked (a waiting ticket nobody asks about leaves the line). */
-  seenAt: number;
-  admittedAt: number | null;
-  /** First booking made with it (an admitted ticket stops holding the actor's room then). */
-  usedAt: number | null;
-}
-
-export interface Line {
-  dayKey: string;
-  /** Live tickets, waiting and admitted, by arrival. */
-  tickets: Ticket[];
-  nextSeq: number;
-  /** Bookings let straight through lately, not yet visible in the actor's mailbox depth. */
-  recentPasses: { windowStart: number; count: number; previous: number };
-}
+export { Line };
+export type { Slot, Ticket, TicketState } from "./ticket";
 
 export interface Load {
   /** Commands waiting in the day actor's mailbox. */
@@ -67,6 +50,8 @@ export interface Arrival {
   now: number;
   /** Makes a fresh ticket id, called only if a ticket is issued (random bytes cost, and most arrivals pass). */
   newTicketId: () => string;
+  /** The slot asked for, kept on a ticket issued for it. */
+  slot?: Slot;
   /** The slot asked for takes no bookings (full, started, closed): the actor's quick refusal is the answer. */
   slotFull?: boolean;
 }
@@ -97,21 +82,24 @@ function countPass(passes: Line["recentPasses"], now: number, windowMs: number):
   const previous = age < 2 * windowMs ? passes.count : 0;
   return { windowStart: now, count: 1, previous };
 }
+
 const MIN_RETRY_MS = 250;
+/**
+ * Lapsed tickets are looked for at most this often: looking walks the whole line, and an open
+ * run's line holds thousands of tickets asked about thousands of times a second. A ticket may
+ * outlive its time by up to this much.
+ */
+export const SWEEP_MS = 1000;
 const MAX_RETRY_MS = 10_000;
 
-export const emptyLine = (dayKey: string): Line => ({
-  dayKey,
-  tickets: [],
-  nextSeq: 1,
-  recentPasses: { windowStart: 0, count: 0, previous: 0 },
-});
+export const emptyLine = (dayKey: string): Line => new Line(dayKey);
 
 /** A line rebuilt from stored tickets (a new owner, or this node after a restart). */
 export function lineOf(dayKey: string, stored: Ticket[]): Line {
-  const tickets = stored.filter((t) => t.state !== "expired").sort((a, b) => a.seq - b.seq);
-  const nextSeq = stored.reduce((max, t) => Math.max(max, t.seq), 0) + 1;
-  return { ...emptyLine(dayKey), tickets, nextSeq };
+  const line = new Line(dayKey);
+  for (const t of [...stored].sort((a, b) => a.seq - b.seq)) if (t.state !== "expired") line.add(t);
+  line.nextSeq = stored.reduce((max, t) => Math.max(max, t.seq), 0) + 1;
+  return line;
 }
 
 /** How long the actor takes to answer `n` commands (in full batches, the last one partial). */
@@ -133,8 +121,8 @@ export function capacityWithin(load: Load, ms: number): number {
 export function room(line: Line, load: Load, limits: Limits, now: number): number {
   const capacity = capacityWithin(load, limits.deadlineMs);
   let admitted = 0;
-  for (const t of line.tickets) {
-    if (t.state === "admitted" && (t.usedAt === null || now - t.usedAt < limits.deadlineMs)) admitted++;
+  for (const t of line.admitted()) {
+    if (!t.slotFull && (t.usedAt === null || now - t.usedAt < limits.deadlineMs)) admitted++;
   }
   const passes = passesWithin(line.recentPasses, now, limits.deadlineMs);
   return capacity - load.depth - admitted - passes;
@@ -142,45 +130,36 @@ export function room(line: Line, load: Load, limits: Limits, now: number): numbe
 
 /**
  * Drops what lapsed: admitted tickets not used within the window, waiting
- * tickets nobody asked about. Returns the line and the tickets that expired.
+ * tickets nobody asked about. Looks at most every SWEEP_MS. Returns the
+ * tickets that expired.
  */
-export function expire(line: Line, now: number, limits: Limits): { line: Line; expired: Ticket[] } {
+export function expire(line: Line, now: number, limits: Limits): Ticket[] {
+  if (now - line.sweptAt < SWEEP_MS) return [];
+  line.sweptAt = now;
   const expired: Ticket[] = [];
-  const tickets = line.tickets.filter((t) => {
+  for (const t of line.tickets()) {
     const lapsed =
       t.state === "admitted"
         ? (t.admittedAt ?? 0) + limits.admittedWindowMs <= now
         : t.seenAt + limits.waitingTtlMs <= now;
     if (lapsed) expired.push({ ...t, state: "expired" });
-    return !lapsed;
-  });
-  return { line: expired.length ? { ...line, tickets } : line, expired };
+  }
+  for (const t of expired) line.remove(t.id);
+  return expired;
 }
 
 /** Admits waiting tickets in arrival order while the actor has room. Returns the tickets admitted. */
-export function release(
-  line: Line,
-  load: Load,
-  limits: Limits,
-  now: number,
-): { line: Line; admitted: Ticket[] } {
-  let free = room(line, load, limits, now);
-  if (free <= 0) return { line, admitted: [] };
+export function release(line: Line, load: Load, limits: Limits, now: number): Ticket[] {
+  let free = line.waiting > 0 ? room(line, load, limits, now) : 0;
   const admitted: Ticket[] = [];
-  const tickets = line.tickets.map((t) => {
-    if (t.state !== "waiting" || free <= 0) return t;
+  for (const t of line.tickets()) {
+    if (free <= 0) break;
+    if (t.state !== "waiting") continue;
     free--;
-    const next: Ticket = { ...t, state: "admitted", admittedAt: now };
-    admitted.push(next);
-    return next;
-  });
-  return { line: admitted.length ? { ...line, tickets } : line, admitted };
-}
-
-/** A ticket's place: waiting tickets ahead of it, plus one. */
-export function positionOf(line: Line, ticket: Ticket): number {
-  if (ticket.state !== "waiting") return 0;
-  return line.tickets.filter((t) => t.state === "waiting" && t.seq < ticket.seq).length + 1;
+    admitted.push({ ...t, state: "admitted", admittedAt: now });
+  }
+  for (const t of admitted) line.put(t);
+  return admitted;
 }
 
 /** When to ask again: about when the actor has answered everyone ahead (its mailbox, then the line). */
@@ -190,10 +169,17 @@ export function retryAfterOf(position: number, load: Load): number {
   return Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, ms));
 }
 
-const replace = (line: Line, ticket: Ticket): Line => ({
-  ...line,
-  tickets: line.tickets.map((t) => (t.id === ticket.id ? ticket : t)),
-});
+/** What every arrival and look does first: lapsed tickets leave, waiting ones are admitted into the room. */
+function refresh(line: Line, load: Load, limits: Limits, now: number): Ticket[] {
+  return [...expire(line, now, limits), ...release(line, load, limits, now)];
+}
+
+/** Replaces `ticket` in the line and notes it as changed. */
+function update(line: Line, changed: Ticket[], ticket: Ticket): Ticket {
+  line.put(ticket);
+  changed.push(ticket);
+  return ticket;
+}
 
 /**
  * A booking arrives. `known` is the ticket its header names, looked up by the
@@ -208,82 +194,87 @@ export function arrive(
   limits: Limits,
 ): { line: Line; verdict: Verdict; changed: Ticket[] } {
   const { now } = arrival;
-  const lapsed = expire(line, now, limits);
-  const released = release(lapsed.line, load, limits, now);
-  let current = released.line;
-  const changed = [...lapsed.expired, ...released.admitted];
+  const changed = refresh(line, load, limits, now);
+  const answer = (verdict: Verdict) => ({ line, verdict, changed });
   const waiting = (ticket: Ticket): Verdict => {
-    const position = positionOf(current, ticket);
+    const position = line.placeOf(ticket);
     return { kind: "wait", ticket, position, retryAfterMs: retryAfterOf(position, load) };
   };
+  const use = (t: Ticket): Verdict => ({
+    kind: "pass",
+    used: update(line, changed, { ...t, usedAt: t.usedAt ?? now, seenAt: now }),
+  });
+  // A waiting ticket whose slot filled: admitted and used at once, taking no room; the booking passes to its refusal.
+  const passFull = (t: Ticket): Verdict => ({
+    kind: "pass",
+    used: update(line, changed, {
+      ...t,
+      state: "admitted",
+      slotFull: true,
+      admittedAt: now,
+      usedAt: now,
+      seenAt: now,
+    }),
+  });
 
   if (arrival.ticketId !== null) {
-    const live = current.tickets.find((t) => t.id === arrival.ticketId) ?? null;
+    const live = line.get(arrival.ticketId) ?? null;
     const ticket = live ?? known;
     if (ticket && ticket.accountId !== arrival.accountId)
-      return {
-        line: current,
-        changed,
-        verdict: { kind: "refused", code: "ADMISSION_NOT_YOURS", status: 403 },
-      };
-    if (live?.state === "admitted") {
-      const used = { ...live, usedAt: live.usedAt ?? now, seenAt: now };
-      current = replace(current, used);
-      return { line: current, changed: [...changed, used], verdict: { kind: "pass", used } };
-    }
+      return answer({ kind: "refused", code: "ADMISSION_NOT_YOURS", status: 403 });
+    if (live?.state === "admitted") return answer(use(live));
     if (live?.state === "waiting") {
-      const seen = { ...live, seenAt: now };
-      current = replace(current, seen);
-      return { line: current, changed: [...changed, seen], verdict: waiting(seen) };
+      if (arrival.slotFull) return answer(passFull(live));
+      return answer(waiting(update(line, changed, { ...live, seenAt: now })));
     }
-    // Expired or unknown: harmless when nobody waits and there is room; otherwise join the line again.
-    if (current.tickets.length > 0 || room(current, load, limits, now) <= 0)
-      return { line: current, changed, verdict: { kind: "refused", code: "ADMISSION_EXPIRED", status: 409 } };
+    // Expired or unknown: harmless when nobody waits and there is room, or when the slot is full
+    // (the answer is a refusal); otherwise join the line again.
+    if (!arrival.slotFull && (line.size > 0 || room(line, load, limits, now) <= 0))
+      return answer({ kind: "refused", code: "ADMISSION_EXPIRED", status: 409 });
   }
 
   // One ticket per patient per day: asking again keeps the place, it does not take a second one.
-  const held = current.tickets.find((t) => t.patientId === arrival.patientId);
+  const held = line.heldBy(arrival.patientId);
   if (held && held.accountId === arrival.accountId) {
-    if (held.state === "admitted") {
-      const used = { ...held, usedAt: held.usedAt ?? now, seenAt: now };
-      current = replace(current, used);
-      return { line: current, changed: [...changed, used], verdict: { kind: "pass", used } };
-    }
-    const seen = { ...held, seenAt: now };
-    current = replace(current, seen);
-    return { line: current, changed: [...changed, seen], verdict: waiting(seen) };
+    if (held.state === "admitted") return answer(use(held));
+    if (arrival.slotFull) return answer(passFull(held));
+    return answer(waiting(update(line, changed, { ...held, seenAt: now })));
   }
 
   // Nobody is overtaken by a request that gets no seat, and the actor refuses it without a commit.
-  if (arrival.slotFull) return { line: current, changed, verdict: { kind: "pass", used: null } };
+  if (arrival.slotFull) return answer({ kind: "pass", used: null });
 
-  const someoneWaits = current.tickets.some((t) => t.state === "waiting");
   // The pass must fit in the room as counted with it: rolling the pass window over can raise the count by more than one.
-  const passed = { ...current, recentPasses: countPass(current.recentPasses, now, limits.deadlineMs) };
-  if (!someoneWaits && room(passed, load, limits, now) >= 0)
-    return { line: passed, changed, verdict: { kind: "pass", used: null } };
+  const passes = line.recentPasses;
+  line.recentPasses = countPass(passes, now, limits.deadlineMs);
+  if (line.waiting === 0 && room(line, load, limits, now) >= 0) return answer({ kind: "pass", used: null });
+  line.recentPasses = passes;
 
-  const ofAccount = current.tickets.filter((t) => t.accountId === arrival.accountId).length;
-  if (ofAccount >= limits.ticketsPerAccount)
-    return { line: current, changed, verdict: { kind: "refused", code: "ADMISSION_LIMIT", status: 429 } };
+  if (line.ticketsOf(arrival.accountId) >= limits.ticketsPerAccount)
+    return answer({ kind: "refused", code: "ADMISSION_LIMIT", status: 429 });
 
   const ticket: Ticket = {
     id: arrival.newTicketId(),
-    dayKey: current.dayKey,
+    dayKey: line.dayKey,
     accountId: arrival.accountId,
     patientId: arrival.patientId,
-    seq: current.nextSeq,
+    seq: line.nextSeq,
     state: "waiting",
     issuedAt: now,
     seenAt: now,
     admittedAt: null,
     usedAt: null,
+    ...(arrival.slot ? { slot: arrival.slot } : {}),
   };
-  current = { ...current, tickets: [...current.tickets, ticket], nextSeq: current.nextSeq + 1 };
-  return { line: current, changed: [...changed, ticket], verdict: waiting(ticket) };
+  line.add(ticket);
+  changed.push(ticket);
+  return answer(waiting(ticket));
 }
 
-/** What `GET /admission/:ticket` answers; asking keeps a waiting ticket in the line. */
+/**
+ * What `GET /admission/:ticket` answers; asking keeps a waiting ticket in the line. `slotFull`:
+ * the ticket's slot takes no bookings now (the actor says so), so it is admitted at once.
+ */
 export function look(
   line: Line,
   ticketId: string,
@@ -291,33 +282,30 @@ export function look(
   load: Load,
   limits: Limits,
   now: number,
+  slotFull = false,
 ): { line: Line; ticket: Ticket | null; position: number; retryAfterMs: number; changed: Ticket[] } {
-  const lapsed = expire(line, now, limits);
-  const released = release(lapsed.line, load, limits, now);
-  let current = released.line;
-  const changed = [...lapsed.expired, ...released.admitted];
-  const live = current.tickets.find((t) => t.id === ticketId);
+  const changed = refresh(line, load, limits, now);
+  const live = line.get(ticketId);
   if (!live) {
-    const gone = lapsed.expired.find((t) => t.id === ticketId) ?? known;
+    const gone = changed.find((t) => t.id === ticketId && t.state === "expired") ?? known;
     return {
-      line: current,
+      line,
       ticket: gone ? { ...gone, state: "expired" } : null,
       position: 0,
       retryAfterMs: 0,
       changed,
     };
   }
-  const seen = { ...live, seenAt: now };
-  current = replace(current, seen);
-  const position = positionOf(current, seen);
-  return {
-    line: current,
-    ticket: seen,
-    position,
-    retryAfterMs: retryAfterOf(position, load),
-    changed: [...changed, seen],
-  };
+  const seen = update(
+    line,
+    changed,
+    live.state === "waiting" && slotFull
+      ? { ...live, state: "admitted", slotFull: true, admittedAt: now, seenAt: now }
+      : { ...live, seenAt: now },
+  );
+  const position = line.placeOf(seen);
+  return { line, ticket: seen, position, retryAfterMs: retryAfterOf(position, load), changed };
 }
 
 /** Tickets waiting in a line (the `hre_admission_waiting` gauge). */
-export const waitingIn = (line: Line): number => line.tickets.filter((t) => t.state === "waiting").length;
+export const waitingIn = (line: Line): number => line.waiting;

@@ -26,6 +26,8 @@ import { RedisTicketStore } from "./stores/redis-ticket-store";
 const DEADLINE_SHARE = 0.5;
 /** Lines kept in memory with nobody in them (they remember only recent passes); beyond this they go. */
 const MAX_IDLE_LINES = 10_000;
+/** The waiting gauge is counted at most this often. */
+const GAUGE_MS = 1000;
 const TICKET_PATTERN = /^(\d+)-(\d{4}-\d{2}-\d{2})-[A-Za-z0-9_-]{16}$/;
 
 const sharded = {
@@ -83,7 +85,7 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
       ctx.call<DayPressure, { dayKey: string }>("day.pressure", { dayKey, ...slot }));
   const lines = new Map<string, Line>();
   const loading = new Map<string, Promise<void>>();
-  let waiting = 0;
+  let gaugeAt = -Infinity;
   let broker: ServiceBroker | null = null;
 
   /**
@@ -106,19 +108,37 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
     await load;
   }
 
-  /** Keeps the new line, moves the waiting gauge, and writes what changed. */
-  async function settle(before: Line, after: Line, changed: Ticket[]): Promise<void> {
-    lines.set(after.dayKey, after);
-    waiting += waitingIn(after) - waitingIn(before);
+  /** After a decision on `line` (updated in place): forgets idle lines when too many, writes what changed. */
+  async function settle(line: Line, changed: Ticket[]): Promise<void> {
     if (lines.size > MAX_IDLE_LINES) {
-      for (const [key, line] of lines)
-        if (line.tickets.length === 0 && key !== after.dayKey) lines.delete(key);
+      for (const [key, idle] of lines) if (idle.size === 0 && key !== line.dayKey) lines.delete(key);
     }
-    if (broker?.isMetricsEnabled()) broker.metrics.set("hre_admission_waiting", waiting);
+    countWaiting();
     await saveAll(changed);
   }
 
-  const lineOfDay = (dayKey: string): Line => lines.get(dayKey) ?? emptyLine(dayKey);
+  /**
+   * The waiting gauge, counted at most once a GAUGE_MS: counting walks every line, and in an
+   * open run a line holds thousands of tickets and changes thousands of times a second.
+   */
+  function countWaiting(): void {
+    const now = clock.now();
+    if (!broker?.isMetricsEnabled() || now - gaugeAt < GAUGE_MS) return;
+    gaugeAt = now;
+    let waiting = 0;
+    for (const line of lines.values()) waiting += waitingIn(line);
+    broker.metrics.set("hre_admission_waiting", waiting);
+  }
+
+  /** The day's line, kept: the rules update it in place. */
+  function lineOfDay(dayKey: string): Line {
+    let line = lines.get(dayKey);
+    if (!line) {
+      line = emptyLine(dayKey);
+      lines.set(dayKey, line);
+    }
+    return line;
+  }
 
   async function saveAll(changed: Ticket[]): Promise<void> {
     const ttl = (t: Ticket) => (t.state === "admitted" ? limits.admittedWindowMs : limits.waitingTtlMs);
@@ -156,17 +176,17 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
             ticket ? store.get(ticket) : null,
             loaded(dayKey),
           ]);
-          const before = lineOfDay(dayKey);
           const arrival = {
             accountId,
             patientId,
             ticketId: ticket,
             now: clock.now(),
             newTicketId: () => newTicketId(dayKey),
+            slot: { doctorId, start },
             slotFull: load.slotOpen === false,
           };
-          const decided = arrive(before, arrival, known, load, limits);
-          await settle(before, decided.line, decided.changed);
+          const decided = arrive(lineOfDay(dayKey), arrival, known, load, limits);
+          await settle(decided.line, decided.changed);
           const { verdict } = decided;
           if (verdict.kind === "pass") return { pass: true };
           if (verdict.kind === "refused") throw refusal(verdict.code, verdict.status);
@@ -181,10 +201,20 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
         params: { dayKey: dayKeyParam, ticket: { type: "string", max: 80 }, accountId: idParam },
         async handler(ctx: Context<{ dayKey: string; ticket: string; accountId: number }>) {
           const { dayKey, ticket, accountId } = ctx.params;
-          const [load, known] = await Promise.all([pressure(ctx, dayKey), store.get(ticket), loaded(dayKey)]);
-          const before = lineOfDay(dayKey);
-          const seen = look(before, ticket, known, load, limits, clock.now());
-          await settle(before, seen.line, seen.changed);
+          const [known] = await Promise.all([store.get(ticket), loaded(dayKey)]);
+          // Whether the ticket's slot still takes bookings: a ticket for a full one waits no longer.
+          const slot = (lineOfDay(dayKey).get(ticket) ?? known)?.slot;
+          const load = await pressure(ctx, dayKey, slot);
+          const seen = look(
+            lineOfDay(dayKey),
+            ticket,
+            known,
+            load,
+            limits,
+            clock.now(),
+            load.slotOpen === false,
+          );
+          await settle(seen.line, seen.changed);
           if (!seen.ticket || seen.ticket.accountId !== accountId) throw notFound("Admission ticket", ticket);
           return { status: seen.ticket.state, position: seen.position, retryAfterMs: seen.retryAfterMs };
         },
@@ -207,7 +237,6 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
       /** Days may have moved between nodes: forget the lines, the store has them for whoever owns them now. */
       "$services.changed"() {
         lines.clear();
-        waiting = 0;
       },
     },
 

@@ -6,7 +6,7 @@
  */
 import type Redis from "ioredis";
 import { closeClient, commandClient } from "../../../platform/redis";
-import type { Ticket } from "../admission-rules";
+import type { Ticket } from "../ticket";
 import type { TicketStore } from "./ticket-store";
 
 /** The day's set lives as long as its newest ticket could. */

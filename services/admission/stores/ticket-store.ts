@@ -3,7 +3,7 @@
  * (a restarted gateway or a new owner node finds them), this process's
  * memory otherwise. Every stored ticket expires on its own.
  */
-import type { Ticket } from "../admission-rules";
+import type { Ticket } from "../ticket";
 
 export interface TicketStore {
   /** The day's tickets that have not expired from the store. */
