@@ -84,28 +84,31 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
     ((ctx: Context, dayKey: string, slot?: SlotAsked) =>
       ctx.call<DayPressure, { dayKey: string }>("day.pressure", { dayKey, ...slot }));
   const lines = new Map<string, Line>();
-  const loading = new Map<string, Promise<void>>();
+  const loading = new Map<string, Promise<Line>>();
   let gaugeAt = -Infinity;
   let broker: ServiceBroker | null = null;
 
   /**
-   * Puts the day's line in memory (once; concurrent callers share the load). After that every
-   * decision on it is synchronous, so two calls for one day never interleave between read and write.
+   * The day's line, put in memory once (concurrent callers share the load). Every decision on it
+   * is synchronous, so two calls for one day never interleave between read and write. A line
+   * forgotten meanwhile (the days moved) is still decided on, then dropped; the store has the tickets.
    */
-  async function loaded(dayKey: string): Promise<void> {
-    if (lines.has(dayKey)) return;
+  async function loaded(dayKey: string): Promise<Line> {
+    const known = lines.get(dayKey);
+    if (known) return known;
     let load = loading.get(dayKey);
     if (!load) {
       load = store
         .day(dayKey)
         .then((stored) => {
-          if (!lines.has(dayKey))
-            lines.set(dayKey, stored.length > 0 ? lineOf(dayKey, stored) : emptyLine(dayKey));
+          const line = lines.get(dayKey) ?? (stored.length > 0 ? lineOf(dayKey, stored) : emptyLine(dayKey));
+          lines.set(dayKey, line);
+          return line;
         })
         .finally(() => loading.delete(dayKey));
       loading.set(dayKey, load);
     }
-    await load;
+    return load;
   }
 
   /** After a decision on `line` (updated in place): forgets idle lines when too many, writes what changed. */
@@ -128,16 +131,6 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
     let waiting = 0;
     for (const line of lines.values()) waiting += waitingIn(line);
     broker.metrics.set("hre_admission_waiting", waiting);
-  }
-
-  /** The day's line, kept: the rules update it in place. */
-  function lineOfDay(dayKey: string): Line {
-    let line = lines.get(dayKey);
-    if (!line) {
-      line = emptyLine(dayKey);
-      lines.set(dayKey, line);
-    }
-    return line;
   }
 
   async function saveAll(changed: Ticket[]): Promise<void> {
@@ -171,7 +164,7 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
         },
         async handler(ctx: Context<EnterParams>): Promise<EnterAnswer> {
           const { dayKey, accountId, patientId, doctorId, start, ticket = null } = ctx.params;
-          const [load, known] = await Promise.all([
+          const [load, known, line] = await Promise.all([
             pressure(ctx, dayKey, { doctorId, start }),
             ticket ? store.get(ticket) : null,
             loaded(dayKey),
@@ -185,7 +178,7 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
             slot: { doctorId, start },
             slotFull: load.slotOpen === false,
           };
-          const decided = arrive(lineOfDay(dayKey), arrival, known, load, limits);
+          const decided = arrive(line, arrival, known, load, limits);
           await settle(decided.line, decided.changed);
           const { verdict } = decided;
           if (verdict.kind === "pass") return { pass: true };
@@ -201,19 +194,10 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
         params: { dayKey: dayKeyParam, ticket: { type: "string", max: 80 }, accountId: idParam },
         async handler(ctx: Context<{ dayKey: string; ticket: string; accountId: number }>) {
           const { dayKey, ticket, accountId } = ctx.params;
-          const [known] = await Promise.all([store.get(ticket), loaded(dayKey)]);
+          const [known, line] = await Promise.all([store.get(ticket), loaded(dayKey)]);
           // Whether the ticket's slot still takes bookings: a ticket for a full one waits no longer.
-          const slot = (lineOfDay(dayKey).get(ticket) ?? known)?.slot;
-          const load = await pressure(ctx, dayKey, slot);
-          const seen = look(
-            lineOfDay(dayKey),
-            ticket,
-            known,
-            load,
-            limits,
-            clock.now(),
-            load.slotOpen === false,
-          );
+          const load = await pressure(ctx, dayKey, (line.get(ticket) ?? known)?.slot);
+          const seen = look(line, ticket, known, load, limits, clock.now(), load.slotOpen === false);
           await settle(seen.line, seen.changed);
           if (!seen.ticket || seen.ticket.accountId !== accountId) throw notFound("Admission ticket", ticket);
           return { status: seen.ticket.state, position: seen.position, retryAfterMs: seen.retryAfterMs };
