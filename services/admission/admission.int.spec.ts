@@ -174,6 +174,41 @@ describe("open-run admission", () => {
     }
   });
 
+  test("a ticket whose slot fills while it waits is admitted on its next look and told SLOT_FULL; the line behind waits on", async () => {
+    const day = "2026-11-26";
+    const [waiter, behind, ...fillers] = patients;
+    load = SWAMPED;
+    const bookOn = (token: string, start: string, ticket?: string) =>
+      node.http("POST", "/api/v1/appointments", {
+        token,
+        body: { hospitalId, doctorId, date: day, start },
+        headers: ticket ? { "admission-ticket": ticket } : {},
+      });
+    const ticket = (await bookOn(waiter.token, "09:00")).body.admission.ticket as string;
+    const other = (await bookOn(behind.token, "09:30")).body.admission.ticket as string;
+    // Both seats of 09:00 go to others straight at the actor, past the line.
+    const rows = await node.app.models.Patient.findAll({
+      where: { accountId: fillers.map((f) => f.userId) },
+    });
+    for (const patient of rows.slice(0, 2))
+      await node.broker.call("day.book", {
+        dayKey: `${hospitalId}:${day}`,
+        doctorId,
+        start: "09:00",
+        patientId: patient.id,
+        accountId: patient.accountId,
+      });
+    // Still swamped: only the ticket whose slot is now full is let go.
+    expect((await status(node, waiter.token, ticket)).body).toMatchObject({
+      status: "admitted",
+      position: 0,
+    });
+    expect((await status(node, behind.token, other)).body).toMatchObject({ status: "waiting", position: 1 });
+    const told = await bookOn(waiter.token, "09:00", ticket);
+    expect(told.status).toBe(409);
+    expect(told.body.error.code).toBe("SLOT_FULL");
+  });
+
   test("tickets in Redis outlive the node: a new node finds the ticket and admits it", async () => {
     const ns = `${namespace}-r`;
     const first = await startNode(ns, node.db.url, REDIS_URL);
