@@ -1,6 +1,16 @@
 import fc from "fast-check";
 import type { Arrival, Limits, Line, Load, Ticket } from "./admission-rules";
-import { arrive, capacityWithin, drainMs, emptyLine, lineOf, look, release, room } from "./admission-rules";
+import {
+  arrive,
+  capacityWithin,
+  drainMs,
+  emptyLine,
+  lineOf,
+  look,
+  passesOn,
+  release,
+  room,
+} from "./admission-rules";
 
 const limits: Limits = {
   deadlineMs: 1000,
@@ -177,6 +187,28 @@ describe("admission rules", () => {
     const rebuilt = lineOf(DAY, [...line.tickets()].reverse());
     expect([...rebuilt.tickets()].map((t) => t.accountId)).toEqual([1, 2, 3]);
     expect(rebuilt.nextSeq).toBe(4);
+  });
+
+  test("property: whenever passesOn says a booking passes on a load, arriving on that load passes", () => {
+    const step = fc.record({
+      patient: fc.integer({ min: 1, max: 30 }),
+      depth: fc.integer({ min: 0, max: 150 }),
+      dt: fc.integer({ min: 0, max: 1500 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), (steps) => {
+        const line = emptyLine(DAY);
+        let now = 1_000_000;
+        for (const s of steps) {
+          now += s.dt;
+          const load = at(s.depth);
+          const quick = passesOn(line, load, limits, now);
+          const { verdict } = enter(line, arrival(s.patient, { patientId: s.patient, now }), load);
+          if (quick) expect(verdict).toEqual({ kind: "pass", used: null });
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test("property: the capacity within a deadline is the most commands that drain within it", () => {

@@ -169,6 +169,21 @@ export function retryAfterOf(position: number, load: Load): number {
   return Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, ms));
 }
 
+/**
+ * Whether a booking without a ticket passes on `load` with nothing else known: the line is empty
+ * and the room holds it. A load read a moment ago answers this safely (the service reuses it):
+ * what entered the mailbox since was let through here, so it is counted twice, not missed. When
+ * this is false, the caller asks the actor afresh (the slot's state matters then) and calls `arrive`.
+ */
+export function passesOn(line: Line, load: Load, limits: Limits, now: number): boolean {
+  if (line.size > 0) return false;
+  const passes = line.recentPasses;
+  line.recentPasses = countPass(passes, now, limits.deadlineMs);
+  const fits = room(line, load, limits, now) >= 0;
+  line.recentPasses = passes;
+  return fits;
+}
+
 /** What every arrival and look does first: lapsed tickets leave, waiting ones are admitted into the room. */
 function refresh(line: Line, load: Load, limits: Limits, now: number): Ticket[] {
   return [...expire(line, now, limits), ...release(line, load, limits, now)];

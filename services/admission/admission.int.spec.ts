@@ -25,10 +25,15 @@ const SWAMPED = at(10_000);
 const CALM = at(0);
 let load = CALM;
 
+/** How often the stub was asked for the actor's load. */
+let pressureCalls = 0;
+
+/** Loads are not reused unless a test asks (`loadReuseMs`): the tests switch the load between requests. */
 async function startNode(
   namespace: string,
   dbUrl?: string,
   redisUrl: string | null = null,
+  loadReuseMs = 0,
 ): Promise<TestNode> {
   return startTestNode(
     {
@@ -41,8 +46,10 @@ async function startNode(
       extraServices: [
         (app) =>
           admissionService(app, {
+            loadReuseMs,
             // The test sets the load; whether the slot is open is the actor's to say.
             pressure: async (ctx, dayKey, slot) => {
+              pressureCalls++;
               const real = await ctx.call<DayPressure, object>("day.pressure", { dayKey, ...slot });
               return { ...load, ...(real.slotOpen === undefined ? {} : { slotOpen: real.slotOpen }) };
             },
@@ -207,6 +214,36 @@ describe("open-run admission", () => {
     const told = await bookOn(waiter.token, "09:00", ticket);
     expect(told.status).toBe(409);
     expect(told.body.error.code).toBe("SLOT_FULL");
+  });
+
+  test("in low mode, bookings pass on a load read a moment ago; past that moment, or once it is swamped, the actor is asked", async () => {
+    const ns = `${namespace}-reuse`;
+    const reusing = await startNode(ns, node.db.url, null, 60_000);
+    const day = "2026-11-27";
+    const bookOn = (token: string, start: string) =>
+      reusing.http("POST", "/api/v1/appointments", {
+        token,
+        body: { hospitalId, doctorId, date: day, start },
+      });
+    try {
+      reusing.setNow(NOW);
+      load = CALM;
+      pressureCalls = 0;
+      expect((await bookOn(patients[0].token, "09:00")).status).toBe(201);
+      expect((await bookOn(patients[1].token, "09:00")).status).toBe(201);
+      expect((await bookOn(patients[2].token, "09:30")).status).toBe(201);
+      expect(pressureCalls).toBe(1);
+      // The load it reads next says swamped: the next booking, past the moment, waits in line.
+      reusing.advance(60_000);
+      load = SWAMPED;
+      expect((await bookOn(patients[3].token, "10:00")).status).toBe(202);
+      expect(pressureCalls).toBe(2);
+      // A swamped load is not reused to let anyone pass: each arrival asks again.
+      expect((await bookOn(patients[4].token, "10:00")).status).toBe(202);
+      expect(pressureCalls).toBe(3);
+    } finally {
+      await reusing.close();
+    }
   });
 
   test("tickets in Redis outlive the node: a new node finds the ticket and admits it", async () => {
