@@ -21,6 +21,7 @@ import { arrive, emptyLine, lineOf, look, passesOn, waitingIn } from "./admissio
 import { MemoryTicketStore } from "./stores/ticket-store";
 import type { TicketStore } from "./stores/ticket-store";
 import { RedisTicketStore } from "./stores/redis-ticket-store";
+import { RecentPressure } from "./recent-pressure";
 
 /** Half the request budget may go to waiting in the actor; the rest is the way there and back. */
 const DEADLINE_SHARE = 0.5;
@@ -92,16 +93,23 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
     ((ctx: Context, dayKey: string, slot?: SlotAsked) =>
       ctx.call<DayPressure, { dayKey: string }>("day.pressure", { dayKey, ...slot }));
   const lines = new Map<string, Line>();
-  /** The last load read of each day's actor (without the asked slot's state, which is not reused). */
-  const recentLoads = new Map<string, { at: number; load: Load }>();
-  const loadReuseMs = options.loadReuseMs ?? LOAD_REUSE_MS;
-  /** Asks the actor, and keeps its load for the next bookings of the day. */
+  const recent = new RecentPressure(options.loadReuseMs ?? LOAD_REUSE_MS);
+  /** Asks the actor, and keeps what it said for the next bookings of the day. */
   async function freshPressure(ctx: Context, dayKey: string, slot?: SlotAsked): Promise<Pressure> {
     const answer = await pressure(ctx, dayKey, slot);
-    const { depth, fixedMs, perCommandMs, maxBatch } = answer;
-    if (recentLoads.size > MAX_IDLE_LINES) recentLoads.clear();
-    recentLoads.set(dayKey, { at: clock.now(), load: { depth, fixedMs, perCommandMs, maxBatch } });
+    recent.note(dayKey, clock.now(), answer, slot);
     return answer;
+  }
+
+  /**
+   * What the actor said a moment ago, when that decides the booking: its slot is full (a quick
+   * refusal), or the line is empty and the room holds it. Null: ask the actor afresh.
+   */
+  function recentPressure(line: Line, dayKey: string, slot: SlotAsked, now: number): Pressure | null {
+    const load = recent.load(dayKey, now);
+    if (!load) return null;
+    if (recent.full(dayKey, slot, now)) return { ...load, slotOpen: false };
+    return passesOn(line, load, limits, now) ? load : null;
   }
   const loading = new Map<string, Promise<Line>>();
   let gaugeAt = -Infinity;
@@ -185,12 +193,7 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
           const { dayKey, accountId, patientId, doctorId, start, ticket = null } = ctx.params;
           const line = await loaded(dayKey);
           const now = clock.now();
-          const recent = ticket ? undefined : recentLoads.get(dayKey);
-          const quick =
-            recent && now - recent.at < loadReuseMs && passesOn(line, recent.load, limits, now)
-              ? recent.load
-              : null;
-          // Passing on a load read a moment ago needs nothing else; anything else asks the actor afresh.
+          const quick = ticket ? null : recentPressure(line, dayKey, { doctorId, start }, now);
           const [load, known]: [Pressure, Ticket | null] = quick
             ? [quick, null]
             : await Promise.all([
@@ -249,7 +252,7 @@ export function admissionService(app: App, options: AdmissionOptions = {}): Serv
       /** Days may have moved between nodes: forget the lines, the store has them for whoever owns them now. */
       "$services.changed"() {
         lines.clear();
-        recentLoads.clear();
+        recent.clear();
       },
     },
 
