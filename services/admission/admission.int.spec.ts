@@ -84,12 +84,15 @@ describe("open-run admission", () => {
   afterAll(() => node.close());
   beforeEach(() => (load = CALM));
 
-  const book = (n: TestNode, token: string, start: string, ticket?: string) =>
+  /** Books on `date` through `n`'s gateway, with an admission ticket if given. */
+  const bookOnDay = (n: TestNode, date: string) => (token: string, start: string, ticket?: string) =>
     n.http("POST", "/api/v1/appointments", {
       token,
-      body: { hospitalId, doctorId, date: DAY, start },
+      body: { hospitalId, doctorId, date, start },
       headers: ticket ? { "admission-ticket": ticket } : {},
     });
+  const book = (n: TestNode, token: string, start: string, ticket?: string) =>
+    bookOnDay(n, DAY)(token, start, ticket);
   /** A load that leaves the actor room for `n` more within the deadline (half the request budget). */
   const roomFor = (n: number): Load => at((node.app.config.requestTimeoutMs / 2 / 1000) * 100 - n);
   const status = (n: TestNode, token: string, ticket: string) =>
@@ -155,12 +158,7 @@ describe("open-run admission", () => {
   test("a slot the actor knows is full is refused at once in an open run, not given a place in line", async () => {
     const ns = `${namespace}-full`;
     const another = await startNode(ns, node.db.url, REDIS_URL);
-    const day = "2026-11-25";
-    const bookOn = (token: string, start: string) =>
-      another.http("POST", "/api/v1/appointments", {
-        token,
-        body: { hospitalId, doctorId, date: day, start },
-      });
+    const bookOn = bookOnDay(another, "2026-11-25");
     try {
       another.setNow(NOW);
       load = CALM;
@@ -185,12 +183,7 @@ describe("open-run admission", () => {
     const day = "2026-11-26";
     const [waiter, behind, ...fillers] = patients;
     load = SWAMPED;
-    const bookOn = (token: string, start: string, ticket?: string) =>
-      node.http("POST", "/api/v1/appointments", {
-        token,
-        body: { hospitalId, doctorId, date: day, start },
-        headers: ticket ? { "admission-ticket": ticket } : {},
-      });
+    const bookOn = bookOnDay(node, day);
     const ticket = (await bookOn(waiter.token, "09:00")).body.admission.ticket as string;
     const other = (await bookOn(behind.token, "09:30")).body.admission.ticket as string;
     // Both seats of 09:00 go to others straight at the actor, past the line.
@@ -219,12 +212,7 @@ describe("open-run admission", () => {
   test("in low mode, bookings pass on a load read a moment ago; past that moment, or once it is swamped, the actor is asked", async () => {
     const ns = `${namespace}-reuse`;
     const reusing = await startNode(ns, node.db.url, null, 60_000);
-    const day = "2026-11-27";
-    const bookOn = (token: string, start: string) =>
-      reusing.http("POST", "/api/v1/appointments", {
-        token,
-        body: { hospitalId, doctorId, date: day, start },
-      });
+    const bookOn = bookOnDay(reusing, "2026-11-27");
     try {
       reusing.setNow(NOW);
       load = CALM;
