@@ -89,7 +89,7 @@ const MIN_RETRY_MS = 250;
  * run's line holds thousands of tickets asked about thousands of times a second. A ticket may
  * outlive its time by up to this much.
  */
-export const SWEEP_MS = 1000;
+const SWEEP_MS = 1000;
 const MAX_RETRY_MS = 10_000;
 
 export const emptyLine = (dayKey: string): Line => new Line(dayKey);
@@ -118,14 +118,29 @@ export function capacityWithin(load: Load, ms: number): number {
 }
 
 /** How many more requests the actor can take and still answer them all within the deadline. */
-export function room(line: Line, load: Load, limits: Limits, now: number): number {
+export function room(
+  line: Line,
+  load: Load,
+  limits: Limits,
+  now: number,
+  recentPasses = line.recentPasses,
+): number {
   const capacity = capacityWithin(load, limits.deadlineMs);
   let admitted = 0;
   for (const t of line.admitted()) {
     if (!t.slotFull && (t.usedAt === null || now - t.usedAt < limits.deadlineMs)) admitted++;
   }
-  const passes = passesWithin(line.recentPasses, now, limits.deadlineMs);
+  const passes = passesWithin(recentPasses, now, limits.deadlineMs);
   return capacity - load.depth - admitted - passes;
+}
+
+/**
+ * The pass window with one more booking let through now, and whether the room holds it as
+ * counted with it (rolling the window over can raise the count by more than one).
+ */
+function withOnePass(line: Line, load: Load, limits: Limits, now: number) {
+  const passes = countPass(line.recentPasses, now, limits.deadlineMs);
+  return { passes, fits: room(line, load, limits, now, passes) >= 0 };
 }
 
 /**
@@ -176,12 +191,7 @@ export function retryAfterOf(position: number, load: Load): number {
  * this is false, the caller asks the actor afresh (the slot's state matters then) and calls `arrive`.
  */
 export function passesOn(line: Line, load: Load, limits: Limits, now: number): boolean {
-  if (line.size > 0) return false;
-  const passes = line.recentPasses;
-  line.recentPasses = countPass(passes, now, limits.deadlineMs);
-  const fits = room(line, load, limits, now) >= 0;
-  line.recentPasses = passes;
-  return fits;
+  return line.size === 0 && withOnePass(line, load, limits, now).fits;
 }
 
 /** What every arrival and look does first: lapsed tickets leave, waiting ones are admitted into the room. */
@@ -259,11 +269,11 @@ export function arrive(
   // Nobody is overtaken by a request that gets no seat, and the actor refuses it without a commit.
   if (arrival.slotFull) return answer({ kind: "pass", used: null });
 
-  // The pass must fit in the room as counted with it: rolling the pass window over can raise the count by more than one.
-  const passes = line.recentPasses;
-  line.recentPasses = countPass(passes, now, limits.deadlineMs);
-  if (line.waiting === 0 && room(line, load, limits, now) >= 0) return answer({ kind: "pass", used: null });
-  line.recentPasses = passes;
+  const pass = withOnePass(line, load, limits, now);
+  if (line.waiting === 0 && pass.fits) {
+    line.recentPasses = pass.passes;
+    return answer({ kind: "pass", used: null });
+  }
 
   if (line.ticketsOf(arrival.accountId) >= limits.ticketsPerAccount)
     return answer({ kind: "refused", code: "ADMISSION_LIMIT", status: 429 });
