@@ -47,4 +47,26 @@ describe("verifyToken", () => {
     expect(verifyToken(token, SECRET, NOW)).toBeNull();
     expect(verifyToken(token, SECRET, NOW + 600_000)).not.toBeNull();
   });
+
+  test("a token signed otherwise, altered, or not a token at all is refused", () => {
+    const claims = { sub: "7", role: "patient", iat: sec, exp: sec + 60 };
+    const good = sign(claims);
+    const [head, body, signature] = good.split(".");
+    const forged = Buffer.from(JSON.stringify({ ...claims, role: "admin" })).toString("base64url");
+    const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${body}.`;
+    const refused = [
+      jwt.sign(claims, `${SECRET}-other`, { algorithm: "HS256" }),
+      jwt.sign(claims, SECRET, { algorithm: "HS512" }),
+      unsigned,
+      `${head}.${forged}.${signature}`,
+      `${good}x`,
+      `${good}=`,
+      `${head}.${body}`,
+      "",
+      "a.b.c",
+      `${Buffer.from("[1]").toString("base64url")}.${body}.${signature}`,
+    ];
+    for (const token of refused) expect(verifyToken(token, SECRET, NOW)).toBeNull();
+    expect(verifyToken(good, SECRET, NOW)).not.toBeNull();
+  });
 });

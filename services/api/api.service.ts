@@ -76,6 +76,9 @@ const LEDGER_TRUSTED_READS = 3;
  */
 const LISTEN_BACKLOG = 8192;
 
+/** Log levels at which moleculer-web's per-request lines (`=> POST …`, `<= 201 …`, at info) are printed. */
+const REQUEST_LOG_LEVELS = new Set(["info", "debug", "trace"]);
+
 /** An event stream stays open for as long as its client listens: it is not a request that times out. */
 function untimedStreams(options: { timeout?: number }, req: Req): void {
   if (isLiveStream(req.url ?? "")) options.timeout = 0;
@@ -132,6 +135,8 @@ export function apiService(
       port: app.config.port,
       ip: "0.0.0.0",
       log4XXResponses: false,
+      // moleculer-web builds each request's log lines (colours and all) even when the level drops them.
+      ...(REQUEST_LOG_LEVELS.has(app.config.logLevel) ? {} : { logRequest: null, logResponse: null }),
       use: [securityHeaders],
       // moleculer-web also takes a function here; its typings know only the object form.
       rootCallOptions: untimedStreams as unknown as ApiSettingsSchema["rootCallOptions"],
