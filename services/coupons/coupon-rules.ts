@@ -1,7 +1,8 @@
 /**
  * What a coupon campaign decides, with no I/O: whether it is open for claims
  * at an instant, what a coupon takes off a price, and the coupon's life
- * (issued → reserved → used, or back to issued when a booking fails). Pure.
+ * (issued → reserved → used, or back to issued when a booking fails or its
+ * appointment is cancelled). Pure.
  */
 export type DiscountType = "amount" | "percent";
 export type CouponStatus = "issued" | "reserved" | "used" | "expired";
@@ -36,7 +37,8 @@ export function discountOn(d: Discount, price: number): number {
   return Math.max(0, Math.min(price, raw));
 }
 
-export type CouponMove = "reserve" | "use" | "release";
+/** The moves a booking makes; `return` is the cancelled appointment's (see coupon-returns.ts). */
+export type CouponMove = "reserve" | "use" | "release" | "return";
 
 /** Where a coupon stands: its status and what holds it (a booking's request key, then its appointment). */
 export interface CouponHold {
@@ -47,7 +49,10 @@ export interface CouponHold {
 /**
  * The coupon after `move` for the booking `ref` (its request key; `use`
  * also names the appointment), "same" when the move was already made (a
- * retry: nothing to do), or null when the coupon cannot make it.
+ * retry: nothing to do), or null when the coupon cannot make it. `return`
+ * (the appointment named was cancelled) gives back only a coupon that
+ * appointment used; any other state means it is back already, perhaps
+ * reserved again by a later booking, so there is nothing to do.
  */
 export function decideMove(
   coupon: CouponHold,
@@ -68,5 +73,9 @@ export function decideMove(
     case "release":
       if (status === "issued") return "same";
       return status === "reserved" && heldBy === ref ? { status: "issued", heldBy: null } : null;
+    case "return":
+      return status === "used" && heldBy === appointmentId && appointmentId
+        ? { status: "issued", heldBy: null }
+        : "same";
   }
 }

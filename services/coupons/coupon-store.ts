@@ -144,10 +144,11 @@ export class CouponStore {
     }));
   }
 
-  async byCode(code: string): Promise<Coupon | null> {
+  async byCode(code: string, transaction?: Transaction): Promise<Coupon | null> {
     const rows = await this.select<CouponRow>(
       "SELECT id, campaign_id, account_id, code, status, held_by FROM coupons WHERE code = ?",
       [code],
+      transaction,
     );
     return rows.length === 0 ? null : couponOf(rows[0]);
   }
@@ -160,18 +161,24 @@ export class CouponStore {
     to: CouponStatus,
     heldBy: string | null,
     now: number,
+    transaction?: Transaction,
   ): Promise<boolean> {
     const [, changed] = await this.sequelize.query(
       `UPDATE coupons SET status = ?, held_by = ?, updated_at = ? WHERE id = ? AND status = ? AND ${fromHeldBy === null ? "held_by IS NULL" : "held_by = ?"}`,
       {
         replacements: [to, heldBy, now, id, from, ...(fromHeldBy === null ? [] : [fromHeldBy])],
         type: QueryTypes.UPDATE,
+        transaction,
       },
     );
     return Number(changed) === 1;
   }
 
-  private select<T extends object>(sql: string, replacements: unknown[]): Promise<T[]> {
-    return this.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
+  private select<T extends object>(
+    sql: string,
+    replacements: unknown[],
+    transaction?: Transaction,
+  ): Promise<T[]> {
+    return this.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction });
   }
 }

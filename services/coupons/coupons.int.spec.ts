@@ -10,6 +10,7 @@ import { QueryTypes } from "sequelize";
 import { startTestNode } from "../../test/support/test-node";
 import type { TestNode } from "../../test/support/test-node";
 import { createDoctor, createHospital, createPatients, createUser } from "../../test/support/fixtures";
+import { waitFor } from "../../test/support/wait-for";
 
 const NOW = "2026-11-22T23:00:00Z"; // Monday 08:00 in Seoul
 const REDIS_URL = "redis://127.0.0.1:6379";
@@ -111,26 +112,32 @@ describe.each([
     expect((await node.http("GET", "/api/v1/coupon-campaigns/999999")).status).toBe(404);
   });
 
-  test("a booking reserves and uses its coupon; a refused booking releases it; another's code is refused", async () => {
+  /** A hospital with one seat on Tuesday 09:00, a campaign of its own, and a booking call with a coupon. */
+  async function oneSeatWithCampaign() {
     const hospitalId = (await createHospital(node.app)).id;
     const sessions = [{ weekday: 2 as const, start: "09:00", end: "09:30", slotMinutes: 30, capacity: 1 }];
     const doctorId = (await createDoctor(node.app, hospitalId, { sessions })).id;
     const { body } = await campaign({ quantity: 5, hospitalId });
-    const [a, b] = patients.slice(56, 58);
-    const codeA = (await claim(body.id, a.token)).body.code as string;
-    const codeB = (await claim(body.id, b.token)).body.code as string;
     const book = (token: string, couponCode: string) =>
       node.http("POST", "/api/v1/appointments", {
         token,
         body: { hospitalId, doctorId, date: "2026-11-24", start: "09:00", couponCode },
       });
-    const status = async (code: string) =>
-      (
-        await node.app.sequelize.query<{ status: string }>("SELECT status FROM coupons WHERE code = ?", {
-          replacements: [code],
-          type: QueryTypes.SELECT,
-        })
-      )[0].status;
+    return { campaignId: body.id as number, book };
+  }
+  const status = async (code: string) =>
+    (
+      await node.app.sequelize.query<{ status: string }>("SELECT status FROM coupons WHERE code = ?", {
+        replacements: [code],
+        type: QueryTypes.SELECT,
+      })
+    )[0].status;
+
+  test("a booking reserves and uses its coupon; a refused booking releases it; another's code is refused", async () => {
+    const { campaignId, book } = await oneSeatWithCampaign();
+    const [a, b] = patients.slice(56, 58);
+    const codeA = (await claim(campaignId, a.token)).body.code as string;
+    const codeB = (await claim(campaignId, b.token)).body.code as string;
     expect((await book(a.token, codeB)).body.error.code).toBe("COUPON_NOT_USABLE");
     expect((await book(a.token, codeA)).status).toBe(201);
     expect(await status(codeA)).toBe("used");
@@ -138,6 +145,23 @@ describe.each([
     expect(full.body.error.code).toBe("SLOT_FULL");
     expect(await status(codeB)).toBe("issued");
     expect((await book(a.token, codeA)).body.error.code).toBe("COUPON_NOT_USABLE");
+  });
+
+  test("a cancelled appointment gives its coupon back, to be used again", async () => {
+    const { campaignId, book } = await oneSeatWithCampaign();
+    const a = patients[58];
+    const code = (await claim(campaignId, a.token)).body.code as string;
+    const first = await book(a.token, code);
+    expect(first.status).toBe(201);
+    expect(await status(code)).toBe("used");
+    const cancelled = await node.http("POST", `/api/v1/appointments/${first.body.id}/cancel`, {
+      token: a.token,
+    });
+    expect(cancelled.status).toBe(200);
+    await waitFor("the coupon to be given back", 5000, async () => (await status(code)) === "issued", 20);
+    const again = await book(a.token, code);
+    expect(again.status).toBe(201);
+    expect(await status(code)).toBe("used");
   });
 
   if (redisUrl) {

@@ -20,6 +20,7 @@ import { CouponStore } from "./coupon-store";
 import { campaignParams, toCampaign } from "./campaign.params";
 import type { CampaignInput } from "./campaign.params";
 import { bookingActions } from "./coupon-booking";
+import { couponReturns } from "./coupon-returns";
 import { Reconciler } from "./reconciler";
 import { resolveStock } from "./stock";
 
@@ -115,6 +116,7 @@ export function couponsService(app: App): ServiceSchema {
         },
         app,
       ),
+      consumerMixin(couponReturns(store, now), app),
     ],
     actions: {
       /** A campaign (admins anywhere; staff for their own hospital). */

@@ -5,19 +5,15 @@ import type { TestNode } from "../../test/support/test-node";
 import { createDoctor, createHospital, createPatients, createUser } from "../../test/support/fixtures";
 import { AvailabilityCopy } from "./availability-copy";
 import type { DoctorAvailability } from "./decisions/availability";
+import { waitFor } from "../../test/support/wait-for";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 // Monday 2026-11-23, 10:05:00.000 in Seoul: a copy made now holds for a whole minute.
 const MONDAY_MORNING_SEOUL = "2026-11-23T01:05:00.000Z";
 const DAY = "2026-11-24";
 
-const waitFor = async (check: () => Promise<boolean>, what: string) => {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-};
+/** Waits up to 2 s, looking every 20 ms: a copy is written right after the commit. */
+const copyFor = (check: () => Promise<boolean>, what: string) => waitFor(what, 2000, check, 20);
 
 describe("availability served from the day actors' Redis copy", () => {
   const namespace = `avail-${crypto.randomBytes(4).toString("hex")}`;
@@ -52,7 +48,7 @@ describe("availability served from the day actors' Redis copy", () => {
   test("the first read asks the actor, which publishes; a booking's commit publishes the new count", async () => {
     const first = await get();
     expect(first.status).toBe(200);
-    await waitFor(async () => (await copied()) !== null, "the first copy");
+    await copyFor(async () => (await copied()) !== null, "the first copy");
     expect(await copied()).toEqual(first.body.doctors);
 
     const [patient] = await createPatients(node, 1);
@@ -61,7 +57,7 @@ describe("availability served from the day actors' Redis copy", () => {
       body: { hospitalId, doctorId, date: DAY, start: "09:00" },
     });
     expect(booked.status).toBe(201);
-    await waitFor(async () => slot0900(await copied())?.booked === 1, "the copy after the booking");
+    await copyFor(async () => slot0900(await copied())?.booked === 1, "the copy after the booking");
     expect(slot0900((await get()).body.doctors)).toMatchObject({ booked: 1, available: 1 });
   });
 
@@ -78,11 +74,11 @@ describe("availability served from the day actors' Redis copy", () => {
 
     node.advance(61_000);
     expect((await get()).body.doctors).toEqual(real);
-    await waitFor(async () => (await copied())?.[0].sessions[0].start === "09:00", "a fresh copy");
+    await copyFor(async () => (await copied())?.[0].sessions[0].start === "09:00", "a fresh copy");
   });
 
   test("a doctor the copy does not list is the actor's 404", async () => {
-    await waitFor(async () => (await copied()) !== null, "a copy");
+    await copyFor(async () => (await copied()) !== null, "a copy");
     const res = await get("&doctorId=424242");
     expect(res.status).toBe(404);
   });
@@ -90,14 +86,14 @@ describe("availability served from the day actors' Redis copy", () => {
   test("a calendar change refuses every copy made before it at once, not when it runs out", async () => {
     node.setNow(MONDAY_MORNING_SEOUL);
     await get();
-    await waitFor(async () => (await copied()) !== null, "a copy");
+    await copyFor(async () => (await copied()) !== null, "a copy");
     const admin = await createUser(node, "admin");
     const leave = await node.http("PUT", `/api/v1/hospitals/${hospitalId}/doctors/${doctorId}/leave`, {
       token: admin.token,
       body: { leaveDays: [DAY] },
     });
     expect(leave.status).toBe(200);
-    await waitFor(
+    await copyFor(
       async () => (await copied()) === null || slot0900(await copied())?.status === "closed",
       "the floor",
     );

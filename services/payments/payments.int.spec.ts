@@ -8,6 +8,7 @@ import { QueryTypes } from "sequelize";
 import { startTestNode } from "../../test/support/test-node";
 import type { TestNode } from "../../test/support/test-node";
 import { createDoctor, createHospital, createPatients, createUser } from "../../test/support/fixtures";
+import { waitFor } from "../../test/support/wait-for";
 
 const NOW = "2026-11-22T23:00:00Z"; // Monday 08:00 in Seoul; the day booked is Tuesday
 const DAY = "2026-11-24";
@@ -141,7 +142,7 @@ describe("deposits", () => {
     expect(Number(total)).toBe(15_000);
   });
 
-  test("a coupon discounts the deposit and is used when it is paid", async () => {
+  test("a coupon discounts the deposit, is used when it is paid, and comes back when the booking is cancelled", async () => {
     const [, , , , , , f] = patients;
     const admin = (await createUser(node, "admin")).token;
     const campaign = await node.http("POST", "/api/v1/coupon-campaigns", {
@@ -163,6 +164,11 @@ describe("deposits", () => {
     expect(await status()).toBe("reserved");
     expect((await pay(f.token, held.body.payment.orderId, 7_000)).status).toBe(200);
     expect(await status()).toBe("used");
+    const cancelled = await node.http("POST", `/api/v1/appointments/${held.body.id}/cancel`, {
+      token: f.token,
+    });
+    expect(cancelled.body.refund).toMatchObject({ amount: 7_000, status: "refunded" });
+    await waitFor("the coupon to come back", 5000, async () => (await status()) === "issued", 20);
   });
 
   test("settings are for the hospital's staff and checked field by field", async () => {

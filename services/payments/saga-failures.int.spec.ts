@@ -11,6 +11,7 @@ import { startDepositHarness } from "../../test/support/deposit-harness";
 import type { DepositHarness, Held } from "../../test/support/deposit-harness";
 import { GATEWAY_TIMEOUT_MS, RECOVERY_EVERY_MS } from "../../test/support/deposit-harness";
 import { confirmStaleMs } from "./recovery-rules";
+import { waitFor } from "../../test/support/wait-for";
 
 const NOW = "2026-11-22T23:00:00Z"; // Monday 08:00 in Seoul
 const HOLD_MS = 600_000;
@@ -20,10 +21,8 @@ const STALE_MS = confirmStaleMs(GATEWAY_TIMEOUT_MS) + 1_000;
 /** A charge refunded after its hold lapsed: the money back, the seat freed, the coupon issued again. */
 const REFUNDED_SEAT_FREED = /^order refunded, seat (expired|cancelled), coupon issued, gateway CANCELED$/;
 
-async function until(condition: () => Promise<boolean>) {
-  for (let i = 0; i < 250 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(await condition()).toBe(true);
-}
+/** The saga's later steps (the day's hold timer, the sweep) land within 5 s. */
+const until = (condition: () => Promise<boolean>) => waitFor("the saga's next step", 5000, condition, 20);
 
 describe("deposit saga under injected failures", () => {
   let h: DepositHarness;

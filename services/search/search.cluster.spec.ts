@@ -4,7 +4,7 @@ import type { HospitalNode } from "../../node";
 import { createTestDatabase } from "../../test/support/databases";
 import type { TestDatabase } from "../../test/support/databases";
 import { redisNodeConfig } from "../../test/support/redis-nodes";
-import { waitFor } from "../../test/support/cluster";
+import { waitFor } from "../../test/support/wait-for";
 
 const SECRET = "search-cluster-secret-of-more-than-32-characters";
 

@@ -1,6 +1,7 @@
 import { startTestNode } from "../../test/support/test-node";
 import type { HttpResult, TestNode } from "../../test/support/test-node";
 import { createHospital, createUser } from "../../test/support/fixtures";
+import { waitFor } from "../../test/support/wait-for";
 
 /** The matching list of issue 10, through REST, on the embedded engine. */
 describe("hospital search over HTTP (embedded engine)", () => {
@@ -17,13 +18,7 @@ describe("hospital search over HTTP (embedded engine)", () => {
   const names = (res: HttpResult) => (res.body.items as { name: string }[]).map((h) => h.name);
 
   /** Outbox events reach the index on the relay's next sweep (every few seconds). */
-  async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > until) throw new Error("the index did not catch up in time");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const eventually = (check: () => Promise<boolean>) => waitFor("the index to catch up", 15_000, check, 200);
 
   beforeAll(async () => {
     node = await startTestNode();

@@ -23,6 +23,7 @@ import type { Models } from "../../platform/db/models";
 import { signToken } from "../../services/accounts/tokens";
 import { createTestDatabase } from "./databases";
 import { freePort } from "./ports";
+import { waitFor } from "./wait-for";
 import type { TestDatabase } from "./databases";
 
 const REDIS = { host: "127.0.0.1", port: 6379 };
@@ -317,20 +318,6 @@ export class Cluster {
   private describeExit(node: NodeProcess): string {
     if (!node.exit) return `(pid ${node.child.pid}, running)`;
     return `(pid ${node.child.pid}, exited: code ${node.exit.code}, signal ${node.exit.signal})`;
-  }
-}
-
-/** Polls `check` until it returns true; its errors are final, a false means "not yet". */
-export async function waitFor(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<boolean>,
-  intervalMs = 250,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

@@ -12,19 +12,15 @@ import { appliedEvents, createEffectsTable, effectsConsumer } from "../../../tes
 import { readTopics, testKafkaConfig } from "../../../test/support/kafka";
 import { deadLetterTopic, toKafkaValue, topicFor } from "../relays/kafka";
 import { KafkaConsumerRunner } from "./kafka-runner";
+import { waitFor } from "../../../test/support/wait-for";
 
 const KEY = "7:2026-12-01";
 const ROOT = path.resolve(__dirname, "../../..");
 let eventNo = 0;
 
-/** Polls `check` until it holds or `ms` pass. */
-async function eventually(check: () => Promise<boolean>, ms = 40_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** The consumer group joins and rebalances at the mock cluster's pace: up to 40 s. */
+const eventually = (check: () => Promise<boolean>) =>
+  waitFor("the consumer to apply the events", 40_000, check, 200);
 
 describe("a consumer on Kafka (mock cluster)", () => {
   let db: TestDatabase;
