@@ -22,7 +22,7 @@ import { AvailabilityCopy } from "../day/availability-copy";
 import type { Payment } from "../payments/payment-store";
 import { patientCards, recordAccess } from "../../mixins/access-log";
 import { admissionGate } from "../admission/admission-gate";
-import { bookWithCoupon, patientOf } from "./booking";
+import { bookWithCoupon, patientOf, replayedDeposit } from "./booking";
 import type { BookParams, BookingMeta } from "./booking";
 
 /** What the gateway puts in `ctx.meta` besides the user: the request's Idempotency-Key, if sent. */
@@ -143,7 +143,7 @@ export function appointmentsService(app: App): ServiceSchema {
           const { key, replay } = await keyed(ctx, user, dayKey, p);
           if (replay) {
             setStatus(ctx, 201, `/api/v1/appointments/${replay.id}`);
-            return withPayment(ctx, replay);
+            return withPayment(ctx, replay, key && (await replayedDeposit(app, ctx, user, p, key, replay)));
           }
           const patientId = await patientOf(ctx, user, p.patientId);
           // In an open run the day's actor may have more waiting than it can answer in time: take a place in line.

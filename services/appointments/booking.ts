@@ -26,6 +26,30 @@ export interface BookParams {
 /** What the gateway puts in `ctx.meta` besides the user: the Idempotency-Key and Admission-Ticket, if sent. */
 export type BookingMeta = AuthMeta & { idempotencyKey?: string; admissionTicket?: string };
 
+/** The coupon's hold on a booking: its request key (or the broker's request id without one). */
+interface CouponHold {
+  code: string;
+  accountId: number;
+  ref: string;
+}
+
+const couponHoldOf = (
+  ctx: Context,
+  user: AuthUser,
+  p: BookParams,
+  key: RequestKey | undefined,
+): CouponHold | null =>
+  p.couponCode
+    ? { code: p.couponCode, accountId: user.id, ref: key ? `idem:${key.key}` : `req:${ctx.requestID}` }
+    : null;
+
+const depositOf = async (ctx: Context, hospitalId: number) =>
+  (await ctx.call<PaymentSettings, object>("payments.settingsOf", { hospitalId })).depositAmount;
+
+/** Holds the coupon for this booking (again, for a retry: the same ref finds it held already). */
+const reserve = (ctx: Context, coupon: CouponHold, hospitalId: number) =>
+  ctx.call<{ discount: Discount | null }, object>("coupons.reserve", { ...coupon, hospitalId });
+
 /**
  * Books, answering the appointment and its deposit order (null without a
  * deposit), holding the coupon (if any) while the day decides: used when the
@@ -42,18 +66,9 @@ export async function bookWithCoupon(
   key: RequestKey | undefined,
   patientId: number,
 ): Promise<{ appointment: Appointment; payment: Payment | null }> {
-  const coupon = p.couponCode
-    ? { code: p.couponCode, accountId: user.id, ref: key ? `idem:${key.key}` : `req:${ctx.requestID}` }
-    : null;
-  const deposit = (
-    await ctx.call<PaymentSettings, object>("payments.settingsOf", { hospitalId: p.hospitalId })
-  ).depositAmount;
-  const reserved = coupon
-    ? await ctx.call<{ discount: Discount | null }, object>("coupons.reserve", {
-        ...coupon,
-        hospitalId: p.hospitalId,
-      })
-    : null;
+  const coupon = couponHoldOf(ctx, user, p, key);
+  const deposit = await depositOf(ctx, p.hospitalId);
+  const reserved = coupon ? await reserve(ctx, coupon, p.hospitalId) : null;
   let booked: Appointment;
   try {
     const outcome = await ctx.call<OutcomeOf<"book">, object>("day.book", {
@@ -73,19 +88,84 @@ export async function bookWithCoupon(
     throw err;
   }
   if (deposit > 0) {
-    // The coupon stays reserved for the order: used when the deposit is paid, released if it never is.
-    const payment = await ctx.call<Payment, object>("payments.open", {
-      appointmentId: booked.id,
-      hospitalId: p.hospitalId,
-      accountId: user.id,
-      gross: deposit,
-      discount: reserved?.discount ? discountOn(reserved.discount, deposit) : 0,
-      ...(coupon ? { coupon: { code: coupon.code, ref: coupon.ref } } : {}),
-    });
-    return { appointment: booked, payment };
+    try {
+      return { appointment: booked, payment: await openDeposit(ctx, booked, deposit, coupon, reserved) };
+    } catch (err) {
+      // With a key the client's retry opens the order (replayedDeposit); without one nothing could find this hold.
+      if (!key) await undoHold(ctx, user, dayKey, booked, coupon);
+      throw err;
+    }
   }
   if (coupon) await ctx.call("coupons.use", { ...coupon, appointmentId: booked.id });
   return { appointment: booked, payment: null };
+}
+
+/** The deposit order of a held booking; the coupon stays reserved for it: used when paid, released if never. */
+function openDeposit(
+  ctx: Context,
+  booked: Appointment,
+  deposit: number,
+  coupon: CouponHold | null,
+  reserved: { discount: Discount | null } | null,
+): Promise<Payment> {
+  return ctx.call<Payment, object>("payments.open", {
+    appointmentId: booked.id,
+    hospitalId: booked.hospitalId,
+    accountId: booked.accountId,
+    gross: deposit,
+    discount: reserved?.discount ? discountOn(reserved.discount, deposit) : 0,
+    ...(coupon ? { coupon: { code: coupon.code, ref: coupon.ref } } : {}),
+  });
+}
+
+/**
+ * The seat was held but its deposit order could not be opened, and no key
+ * lets a retry find it: give the seat and the coupon back now rather than
+ * when the hold lapses. Best effort; the error the patient sees is the
+ * order's. The cancellation's event also closes an order that did open
+ * after all (a timeout), through the payments' durable cancellation road.
+ */
+async function undoHold(
+  ctx: Context,
+  user: AuthUser,
+  dayKey: string,
+  booked: Appointment,
+  coupon: CouponHold | null,
+): Promise<void> {
+  const caller = { accountId: user.id, role: user.role, hospitalId: user.hospitalId };
+  await ctx
+    .call("day.cancel", { dayKey, appointmentId: booked.id, caller })
+    .catch((err: unknown) => ctx.broker.logger.warn(`A held seat (${booked.id}) could not be freed`, err));
+  if (coupon)
+    await ctx
+      .call("coupons.release", coupon)
+      .catch((err: unknown) => ctx.broker.logger.warn(`Coupon ${coupon.code} could not be released`, err));
+}
+
+/**
+ * The deposit order of a keyed retry's booking. When the first try held the
+ * seat but failed before opening the order, it is opened now, so the retry
+ * answers what the first try would have; null when there is no order and
+ * none to open (no deposit, or the hold is over).
+ */
+export async function replayedDeposit(
+  app: App,
+  ctx: Context,
+  user: AuthUser,
+  p: BookParams,
+  key: RequestKey,
+  replayed: Appointment,
+): Promise<Payment | null> {
+  const order = await ctx.call<Payment | null, object>("payments.forAppointment", {
+    appointmentId: replayed.id,
+  });
+  if (order || replayed.status !== "pending" || replayed.holdExpiresAt === null) return order;
+  const current = await ctx.call<Appointment, object>("day.appointment", { id: replayed.id });
+  if (current.status !== "pending" || (current.holdExpiresAt ?? 0) <= app.now().getTime()) return null;
+  const coupon = couponHoldOf(ctx, user, p, key);
+  const deposit = await depositOf(ctx, p.hospitalId);
+  const reserved = coupon ? await reserve(ctx, coupon, p.hospitalId) : null;
+  return openDeposit(ctx, current, deposit, coupon, reserved);
 }
 
 /**

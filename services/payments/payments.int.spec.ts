@@ -142,33 +142,87 @@ describe("deposits", () => {
     expect(Number(total)).toBe(15_000);
   });
 
-  test("a coupon discounts the deposit, is used when it is paid, and comes back when the booking is cancelled", async () => {
-    const [, , , , , , f] = patients;
+  /** A fresh coupon of 3,000 won off, claimed by `token`. */
+  async function couponFor(token: string): Promise<string> {
     const admin = (await createUser(node, "admin")).token;
     const campaign = await node.http("POST", "/api/v1/coupon-campaigns", {
       token: admin,
       body: { name: "예약금 할인", discount: { type: "amount", value: 3_000 }, quantity: 5 },
     });
-    const code = (
-      await node.http("POST", `/api/v1/coupon-campaigns/${campaign.body.id}/claim`, { token: f.token })
-    ).body.code as string;
+    return (await node.http("POST", `/api/v1/coupon-campaigns/${campaign.body.id}/claim`, { token })).body
+      .code as string;
+  }
+  const couponStatus = async (code: string) =>
+    (
+      await node.app.sequelize.query<{ status: string }>("SELECT status FROM coupons WHERE code = ?", {
+        replacements: [code],
+        type: QueryTypes.SELECT,
+      })
+    )[0].status;
+
+  test("a coupon discounts the deposit, is used when it is paid, and comes back when the booking is cancelled", async () => {
+    const [, , , , , , f] = patients;
+    const code = await couponFor(f.token);
     const held = await book(f.token, "11:30", { couponCode: code });
     expect(held.body.payment).toMatchObject({ amount: 7_000, discount: 3_000 });
-    const status = async () =>
-      (
-        await node.app.sequelize.query<{ status: string }>("SELECT status FROM coupons WHERE code = ?", {
-          replacements: [code],
-          type: QueryTypes.SELECT,
-        })
-      )[0].status;
-    expect(await status()).toBe("reserved");
+    expect(await couponStatus(code)).toBe("reserved");
     expect((await pay(f.token, held.body.payment.orderId, 7_000)).status).toBe(200);
-    expect(await status()).toBe("used");
+    expect(await couponStatus(code)).toBe("used");
     const cancelled = await node.http("POST", `/api/v1/appointments/${held.body.id}/cancel`, {
       token: f.token,
     });
     expect(cancelled.body.refund).toMatchObject({ amount: 7_000, status: "refunded" });
-    await waitFor("the coupon to come back", 5000, async () => (await status()) === "issued", 20);
+    await waitFor("the coupon to come back", 5000, async () => (await couponStatus(code)) === "issued", 20);
+  });
+
+  /** Runs `during` while the payments table is away: the database refuses every order. */
+  async function withoutOrders(during: () => Promise<void>): Promise<void> {
+    await node.app.sequelize.query("ALTER TABLE payments RENAME TO payments_away");
+    try {
+      await during();
+    } finally {
+      await node.app.sequelize.query("ALTER TABLE payments_away RENAME TO payments");
+    }
+  }
+
+  test("a seat held whose deposit order could not be opened is given back, with its coupon, when no key can retry it", async () => {
+    const g = patients[8];
+    const code = await couponFor(g.token);
+    const before = await booked("10:30");
+    await withoutOrders(async () => {
+      const failed = await book(g.token, "10:30", { couponCode: code });
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+    });
+    expect(await booked("10:30")).toBe(before);
+    expect(await couponStatus(code)).toBe("issued");
+    const again = await book(g.token, "10:30", { couponCode: code });
+    expect(again.status).toBe(201);
+    expect(again.body.payment).toMatchObject({ amount: 7_000, discount: 3_000 });
+  });
+
+  test("a keyed retry opens the deposit order that the first try, which held the seat, could not", async () => {
+    const h = patients[9];
+    const code = await couponFor(h.token);
+    const before = await booked("10:00");
+    const keyed = () =>
+      node.http("POST", "/api/v1/appointments", {
+        token: h.token,
+        headers: { "idempotency-key": "deposit-retry-1" },
+        body: { hospitalId, doctorId, date: DAY, start: "10:00", couponCode: code },
+      });
+    await withoutOrders(async () => {
+      expect((await keyed()).status).toBeGreaterThanOrEqual(500);
+    });
+    expect(await booked("10:00")).toBe(before + 1);
+    const retry = await keyed();
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ status: "pending", payment: { amount: 7_000, discount: 3_000 } });
+    expect(await couponStatus(code)).toBe("reserved");
+    const again = await keyed();
+    expect(again.body.payment.orderId).toBe(retry.body.payment.orderId);
+    expect((await pay(h.token, retry.body.payment.orderId, 7_000)).status).toBe(200);
+    expect(await couponStatus(code)).toBe("used");
+    expect(await booked("10:00")).toBe(before + 1);
   });
 
   test("settings are for the hospital's staff and checked field by field", async () => {
