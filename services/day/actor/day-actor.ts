@@ -1,7 +1,7 @@
 /**
  * One hospital-day's actor: a mailbox drained in turns. Each turn applies
- * every waiting command to the in-memory day, writes the result in one
- * transaction (group commit), and only then answers. A command whose caller's
+ * every waiting command to the in-memory day (turn-decisions.ts), writes the
+ * result in one transaction (group commit), and only then answers. A command whose caller's
  * deadline has passed is dropped unapplied; a keyed command already answered
  * gets its first answer again. A failed commit throws the in-memory day away;
  * when the failure means "your view was stale" the turn runs once more on a
@@ -12,26 +12,15 @@ import type { Timer } from "../../../platform/clock";
 import { RetryableError } from "../../../platform/errors";
 import { localMoment } from "../../../platform/time";
 import type { DayCommand, DayEvent, Outcome } from "../decisions/day-commands";
-import { applyCommand } from "../decisions/day-commands";
 import { slotTakesBookings } from "../decisions/availability";
 import type { DayState } from "../decisions/day-state";
 import { buildDayState } from "../decisions/day-state";
-import { DecisionError } from "../decisions/decision";
-import type { Answer, RecordedAnswer } from "../decisions/request-key";
-import { keyId, priorAnswer, remembered } from "../decisions/request-key";
+import type { RecordedAnswer } from "../decisions/request-key";
+import { keyId } from "../decisions/request-key";
 import { dayKeyOf } from "../day-key";
 import { boardOf } from "../reception/board";
 import { nextCalledDeadline } from "../reception/queue-commands";
-import {
-  DeadlineExceededError,
-  UnknownDayError,
-  capReached,
-  dayBusy,
-  replay,
-  resultOf,
-  reusedKey,
-  snapshot,
-} from "./actor-answers";
+import { DeadlineExceededError, UnknownDayError, dayBusy } from "./actor-answers";
 import {
   CalendarChangedError,
   CapExceededError,
@@ -40,8 +29,9 @@ import {
   StaleLoadError,
 } from "../store/commit-errors";
 import type { Fence } from "../store/day-store";
-import type { ActorDeps, CommandJob, Job, SendOptions } from "./actor-types";
+import type { ActorDeps, Job, SendOptions } from "./actor-types";
 import { PaceMeter } from "./pace";
+import { decideTurn } from "./turn-decisions";
 
 /** Commit failures after which the same commands may run again on a fresh load. */
 const RERUNNABLE = [StaleLoadError, CalendarChangedError, CapExceededError, CommitConflictError];
@@ -205,39 +195,12 @@ export class DayActor {
     const live = batch.filter((job) => job.kind === "read" || job.deadline > now);
     for (const job of batch) if (!live.includes(job)) job.reject(new DeadlineExceededError());
 
-    const answers: (() => void)[] = [];
-    const events: DayEvent[] = [];
-    const recorded: RecordedAnswer[] = [];
-    const seated = new Set<number>();
-    const bookings: string[] = [];
-    for (const job of live) {
-      if (job.kind === "read") {
-        try {
-          const value = job.read(state, now);
-          answers.push(() => job.resolve(value));
-        } catch (err) {
-          answers.push(() => job.reject(err));
-        }
-        continue;
-      }
-      const prior = job.key ? priorAnswer(this.answers, job.key) : null;
-      if (prior === "reused") {
-        answers.push(() => job.reject(reusedKey()));
-        continue;
-      }
-      if (prior) {
-        answers.push(() => replay(job, prior));
-        continue;
-      }
-      const decided = this.decide(state, job.command, now, overCap, events, seated);
-      if (job.command.type === "book") bookings.push(resultOf(decided.answer));
-      if (job.key && decided.answer && remembered(job.key, decided.answer)) {
-        const entry: RecordedAnswer = { ...job.key, answer: decided.answer };
-        this.answers.set(keyId(entry), entry);
-        recorded.push(entry);
-      }
-      answers.push(() => decided.deliver(job));
-    }
+    const { answers, events, recorded, seated, bookings } = decideTurn(live, state, now, {
+      known: this.answers,
+      overCap,
+      maxActiveAppointments: this.deps.maxActiveAppointments,
+      newId: this.deps.newId,
+    });
     let commitSeconds: number | null = null;
     if (events.length > 0 || recorded.length > 0) {
       const began = performance.now();
@@ -265,35 +228,6 @@ export class DayActor {
     for (const result of bookings) this.deps.observer?.booking(result);
     if (events.some((e) => e.type === "appointment.held" || e.type === "queue.ticket.called"))
       this.scheduleDeadline();
-  }
-
-  /** Applies one command; a refusal is an answer too (recorded for its key), a fault is not. */
-  private decide(
-    state: DayState,
-    command: DayCommand,
-    now: number,
-    overCap: Set<number>,
-    events: DayEvent[],
-    seated: Set<number>,
-  ): { answer: Answer | null; deliver(job: CommandJob): void } {
-    try {
-      if (command.type === "book" && overCap.has(command.patientId))
-        throw capReached(this.deps.maxActiveAppointments);
-      const outcome = applyCommand(state, command, now, this.deps.newId);
-      events.push(...outcome.events);
-      if (command.type === "book" && outcome.appointment) seated.add(command.patientId);
-      const answered = { ...outcome, ...snapshot(outcome) };
-      return { answer: { ok: true, outcome: snapshot(outcome) }, deliver: (job) => job.resolve(answered) };
-    } catch (err) {
-      const answer: Answer | null =
-        err instanceof DecisionError
-          ? {
-              ok: false,
-              error: { status: err.status, code: err.code, message: err.message, details: err.details },
-            }
-          : null;
-      return { answer, deliver: (job) => job.reject(err) };
-    }
   }
 
   private async loaded(): Promise<DayState> {
