@@ -14,6 +14,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import type { Sequelize } from "sequelize";
 import { openDatabase, tuneDatabase } from "../platform/db/database";
 import { migrate } from "../platform/db/migrate";
@@ -23,7 +24,7 @@ import { signToken } from "../services/accounts/tokens";
 import { dayAhead } from "./support/layout";
 import type { LoadResult, Shot } from "./support/load";
 import { quantile, runLoad } from "./support/load";
-import { numberFlags } from "./support/number-flag";
+import { HELP, flagChecks } from "./support/flag-checks";
 import { dropDatabase, recreateDatabase } from "./support/seed";
 import { startServer } from "./support/server-handle";
 
@@ -48,18 +49,26 @@ interface Row {
   load: LoadResult;
 }
 
-function parseArgs(argv: string[]): Flags {
-  const flags: Record<string, string> = { connections: "32", hospitals: "40", days: "25" };
-  for (let i = 0; i < argv.length; i += 2) flags[argv[i].replace(/^--/, "")] = argv[i + 1];
-  const problems: string[] = [];
-  const num = numberFlags(problems);
-  const parsed = {
-    connections: num("connections", flags.connections, 1, 1024),
-    hospitals: num("hospitals", flags.hospitals, 1, 1000),
-    days: num("days", flags.days, 1, 28),
-  };
-  if (problems.length > 0) throw new Error(problems.join("\n"));
-  return parsed;
+function parseFlags(argv: string[]): Flags {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      connections: { type: "string", default: "32" },
+      hospitals: { type: "string", default: "40" },
+      days: { type: "string", default: "25" },
+      ...HELP,
+    },
+    strict: true,
+  });
+  const check = flagChecks(
+    "Usage: npm run bench:embedded -- [--connections 32] [--hospitals 40] [--days 25]",
+    values.help,
+  );
+  return check.done({
+    connections: check.number("connections", values.connections, 1, 1024),
+    hospitals: check.number("hospitals", values.hospitals, 1, 1000),
+    days: check.number("days", values.days, 1, 28),
+  });
 }
 
 /** Hospitals open every day 09:00–18:00 with one doctor each (30-minute slots of 2), and patients. */
@@ -231,7 +240,7 @@ function printTable(rows: Row[], connections: number): void {
 }
 
 async function main(): Promise<void> {
-  const flags = parseArgs(process.argv.slice(2));
+  const flags = parseFlags(process.argv.slice(2));
   console.log(
     `$ npm run bench:embedded -- --connections ${flags.connections} --hospitals ${flags.hospitals} --days ${flags.days}`,
   );

@@ -27,7 +27,7 @@ import { loadDemoData } from "../scripts/demo/load";
 import { EmbeddedEngine } from "../services/search/engines";
 import { tableSource } from "../services/search/hospital-docs";
 import { buildFulltext, fulltextSearch, likeSearch } from "./alternatives/search-sql";
-import { numberFlags } from "./support/number-flag";
+import { SERVER_OPTIONS, flagChecks } from "./support/flag-checks";
 import { dropDatabase, recreateDatabase } from "./support/seed";
 import type { DesignResult, MixQuery } from "./support/search-mix";
 import { printKinds, printTable, queryMix } from "./support/search-mix";
@@ -134,16 +134,19 @@ async function main(): Promise<void> {
       hospitals: { type: "string", default: "100000" },
       queries: { type: "string", default: "400" },
       requests: { type: "string", default: "400" },
-      mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
+      mysql: SERVER_OPTIONS.mysql,
       "skip-rest": { type: "boolean", default: false },
     },
+    strict: true,
   });
-  const problems: string[] = [];
-  const num = numberFlags(problems);
-  const hospitals = num("hospitals", values.hospitals, 10, 1_000_000);
-  const queries = num("queries", values.queries, 10, 100_000);
-  const requests = num("requests", values.requests, 10, 100_000);
-  if (problems.length > 0) throw new Error(problems.join("\n"));
+  const check = flagChecks(
+    "Usage: npm run bench:search -- [--hospitals 100000] [--queries 400] [--requests 400] [--skip-rest]",
+    false,
+  );
+  const hospitals = check.number("hospitals", values.hospitals, 10, 1_000_000);
+  const queries = check.number("queries", values.queries, 10, 100_000);
+  const requests = check.number("requests", values.requests, 10, 100_000);
+  check.done(null);
 
   const dbName = `bench_search_${process.pid}`;
   const dbUrl = await recreateDatabase(values.mysql, dbName);

@@ -1,6 +1,6 @@
 /** Command-line flags of the open-run benchmark, validated with every problem named at once. */
 import { parseArgs } from "node:util";
-import { numberFlags } from "../support/number-flag";
+import { HELP, SERVER_OPTIONS, flagChecks } from "../support/flag-checks";
 
 export type OpenRunMode = "off" | "on" | "noop";
 const MODES: readonly string[] = ["off", "on", "noop"];
@@ -48,20 +48,15 @@ export function parseOpenRunFlags(argv: string[]): OpenRunFlags {
       first: { type: "string", default: "1000" },
       modes: { type: "string", default: "off,on,noop" },
       "actor-batch": { type: "string" },
-      mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
-      redis: { type: "string", default: "redis://127.0.0.1:6379" },
+      ...SERVER_OPTIONS,
       database: { type: "string", default: `hre_bench_openrun_${process.pid}` },
       profile: { type: "string" },
-      help: { type: "boolean", default: false },
+      ...HELP,
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const problems: string[] = [];
-  const int = numberFlags(problems);
+  const check = flagChecks(USAGE, values.help);
+  const int = check.number;
   const modes = values.modes.split(",").map((m) => m.trim());
   const flags: OpenRunFlags = {
     patients: int("patients", values.patients, 100, 1_000_000),
@@ -72,16 +67,12 @@ export function parseOpenRunFlags(argv: string[]): OpenRunFlags {
     actorBatch:
       values["actor-batch"] === undefined ? null : int("actor-batch", values["actor-batch"], 1, 10_000),
     modes: modes.filter((m): m is OpenRunMode => MODES.includes(m)),
-    mysqlUrl: values.mysql.replace(/\/+$/, ""),
+    mysqlUrl: check.server(values.mysql),
     redisUrl: values.redis,
-    database: values.database,
+    database: check.database(values.database),
     profileDir: values.profile ?? null,
   };
   if (flags.modes.length !== modes.length || modes.length === 0)
-    problems.push(`--modes must list some of off, on and noop (got "${values.modes}")`);
-  // The name goes into DROP DATABASE: keep it to a plain identifier.
-  if (!/^[a-z][a-z0-9_]{0,50}$/.test(flags.database))
-    problems.push("--database must be a plain lower-case name");
-  if (problems.length > 0) throw new Error(`${problems.join("\n")}\n${USAGE}`);
-  return flags;
+    check.problem(`--modes must list some of off, on and noop (got "${values.modes}")`);
+  return check.done(flags);
 }

@@ -1,6 +1,6 @@
 /** Command-line flags of the queue ETA benchmark, validated with every problem named at once. */
 import { parseArgs } from "node:util";
-import { numberFlags } from "../support/number-flag";
+import { HELP, flagChecks } from "../support/flag-checks";
 
 export interface EtaFlags {
   seed: number;
@@ -26,16 +26,12 @@ export function parseFlags(argv: string[]): EtaFlags {
       load: { type: "string", default: "0.95" },
       "no-show": { type: "string", default: "0.08" },
       sigma: { type: "string", default: "0.5" },
-      help: { type: "boolean", default: false },
+      ...HELP,
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const problems: string[] = [];
-  const num = numberFlags(problems);
+  const check = flagChecks(USAGE, values.help);
+  const num = check.number;
   const flags: EtaFlags = {
     seed: num("seed", values.seed, 0, 2 ** 32 - 1, true),
     days: num("days", values.days, 1, 200, true),
@@ -43,9 +39,5 @@ export function parseFlags(argv: string[]): EtaFlags {
     noShow: num("no-show", values["no-show"], 0, 0.5, false),
     sigma: num("sigma", values.sigma, 0, 1.5, false),
   };
-  if (problems.length > 0) {
-    console.error(`${problems.join("\n")}\n${USAGE}`);
-    process.exit(2);
-  }
-  return flags;
+  return check.done(flags);
 }

@@ -1,6 +1,6 @@
 /** bench:availability's command-line flags, every problem named at once. */
 import { parseArgs } from "node:util";
-import { numberFlags } from "./number-flag";
+import { SERVER_OPTIONS, flagChecks } from "./flag-checks";
 
 export interface AvailabilityFlags {
   reads: number;
@@ -23,13 +23,12 @@ export function parseAvailabilityFlags(argv: string[]): AvailabilityFlags {
       seeded: { type: "string", default: "800" },
       patients: { type: "string", default: "4000" },
       warmup: { type: "string", default: "100" },
-      mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
-      redis: { type: "string", default: "redis://127.0.0.1:6379" },
+      ...SERVER_OPTIONS,
     },
     strict: true,
   });
-  const problems: string[] = [];
-  const int = numberFlags(problems);
+  const check = flagChecks("Usage: npm run bench:availability -- [--reads 3000] [--concurrency 64] …", false);
+  const int = check.number;
   const flags: AvailabilityFlags = {
     reads: int("reads", v.reads, 100, 10_000_000),
     concurrency: int("concurrency", v.concurrency, 1, 4096),
@@ -37,10 +36,9 @@ export function parseAvailabilityFlags(argv: string[]): AvailabilityFlags {
     seeded: int("seeded", v.seeded, 0, 1_000_000),
     patients: int("patients", v.patients, 1, 1_000_000),
     warmup: int("warmup", v.warmup, 0, 1_000_000),
-    mysql: v.mysql.replace(/\/+$/, ""),
+    mysql: check.server(v.mysql),
     redis: v.redis,
   };
-  if (flags.seeded >= flags.patients) problems.push("--patients must exceed --seeded");
-  if (problems.length > 0) throw new Error(problems.join("\n"));
-  return flags;
+  if (flags.seeded >= flags.patients) check.problem("--patients must exceed --seeded");
+  return check.done(flags);
 }

@@ -1,7 +1,7 @@
 /** bench:coupons' command-line flags (every problem named at once) and the order in which accounts claim. */
 import { parseArgs } from "node:util";
 import { randomSource } from "../../scripts/demo/generate";
-import { numberFlags } from "./number-flag";
+import { HELP, SERVER_OPTIONS, flagChecks } from "./flag-checks";
 
 export const COUPON_USAGE = `Usage: npm run bench:coupons -- [--claims 20000] [--quantity 1000] [--connections 256]
        [--accounts <claims × 0.8>] [--warmup 1000] [--designs a,b,c,d] [--drain-timeout 60]
@@ -31,19 +31,14 @@ export function parseCouponFlags(argv: string[]): CouponFlags {
       warmup: { type: "string", default: "1000" },
       designs: { type: "string", default: "a,b,c,d" },
       "drain-timeout": { type: "string", default: "60" },
-      mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
-      redis: { type: "string", default: "redis://127.0.0.1:6379" },
+      ...SERVER_OPTIONS,
       database: { type: "string", default: `hre_bench_coupons_${process.pid}` },
-      help: { type: "boolean", default: false },
+      ...HELP,
     },
     strict: true,
   });
-  if (v.help) {
-    console.log(COUPON_USAGE);
-    process.exit(0);
-  }
-  const problems: string[] = [];
-  const int = numberFlags(problems);
+  const check = flagChecks(COUPON_USAGE, v.help);
+  const int = check.number;
   const claims = int("claims", v.claims, 1, 1_000_000);
   const flags: CouponFlags = {
     claims,
@@ -53,17 +48,14 @@ export function parseCouponFlags(argv: string[]): CouponFlags {
     warmup: int("warmup", v.warmup, 0, 100_000),
     designs: v.designs.split(",").map((d) => d.trim()),
     drainTimeoutMs: int("drain-timeout", v["drain-timeout"], 1, 3600) * 1000,
-    mysqlUrl: v.mysql.replace(/\/+$/, ""),
+    mysqlUrl: check.server(v.mysql),
     redisUrl: v.redis,
-    database: v.database,
+    // Also in Redis key patterns: check.database keeps it a plain identifier.
+    database: check.database(v.database),
   };
   if (!flags.designs.every((d) => ["a", "b", "c", "d"].includes(d)))
-    problems.push(`--designs must list some of a,b,c,d (got "${v.designs}")`);
-  // The name goes into DROP DATABASE and Redis key patterns: keep it to a plain identifier.
-  if (!/^[a-z][a-z0-9_]{0,40}$/.test(flags.database))
-    problems.push("--database must be a plain lower-case name");
-  if (problems.length > 0) throw new Error(`${problems.join("\n")}\n${COUPON_USAGE}`);
-  return flags;
+    check.problem(`--designs must list some of a,b,c,d (got "${v.designs}")`);
+  return check.done(flags);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Command-line flags of the hotspot benchmark, validated with every problem named at once. */
 import { parseArgs } from "node:util";
-import { numberFlags } from "./number-flag";
+import { HELP, SERVER_OPTIONS, flagChecks } from "./flag-checks";
 
 const BENCH_DATABASE_PREFIX = "hre_bench_";
 
@@ -38,37 +38,26 @@ export function parseFlags(argv: string[]): BenchFlags {
       variants: { type: "string", default: "a,b,c,d" },
       cluster: { type: "boolean", default: false },
       profile: { type: "string" },
-      mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
-      redis: { type: "string", default: "redis://127.0.0.1:6379" },
+      ...SERVER_OPTIONS,
       // Per process by default: two runs on one MariaDB must not drop each other's tables.
       database: { type: "string", default: `${BENCH_DATABASE_PREFIX}${process.pid}` },
-      help: { type: "boolean", default: false },
+      ...HELP,
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const problems: string[] = [];
-  const int = numberFlags(problems);
+  const check = flagChecks(USAGE, values.help);
   const flags: BenchFlags = {
-    connections: int("connections", values.connections, 1, 4096),
-    requests: int("requests", values.requests, 1, 1_000_000),
-    warmup: int("warmup", values.warmup, 0, 1_000_000),
+    connections: check.number("connections", values.connections, 1, 4096),
+    requests: check.number("requests", values.requests, 1, 1_000_000),
+    warmup: check.number("warmup", values.warmup, 0, 1_000_000),
     variants: values.variants.split(",").map((v) => v.trim()),
     cluster: values.cluster,
     profileDir: values.profile ?? null,
-    mysqlUrl: values.mysql.replace(/\/+$/, ""),
+    mysqlUrl: check.server(values.mysql),
     redisUrl: values.redis,
-    database: values.database,
+    database: check.database(values.database),
   };
-  if (!flags.variants.every((v) => ["a", "b", "c", "d"].includes(v))) {
-    problems.push(`--variants must list some of a,b,c,d (got "${values.variants}")`);
-  }
-  // The name goes into DROP DATABASE: keep it to a plain identifier.
-  if (!/^[a-z][a-z0-9_]{0,40}$/.test(flags.database))
-    problems.push("--database must be a plain lower-case name");
-  if (problems.length > 0) throw new Error(`${problems.join("\n")}\n${USAGE}`);
-  return flags;
+  if (!flags.variants.every((v) => ["a", "b", "c", "d"].includes(v)))
+    check.problem(`--variants must list some of a,b,c,d (got "${values.variants}")`);
+  return check.done(flags);
 }

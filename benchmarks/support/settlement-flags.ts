@@ -1,6 +1,6 @@
 /** bench:settlement's command-line flags, every problem named at once. */
 import { parseArgs } from "node:util";
-import { numberFlags } from "./number-flag";
+import { HELP, flagChecks } from "./flag-checks";
 
 export const SETTLEMENT_USAGE = `Usage: npm run bench:settlement -- [--payments 1000000] [--hospitals 10000] [--days 7]
        [--sample 20000] [--chunk 1000] [--mysql mysql://root@127.0.0.1:3306] [--database hre_bench_settle_<pid>] [--keep]`;
@@ -31,29 +31,21 @@ export function parseSettlementFlags(argv: string[]): SettlementFlags {
       mysql: { type: "string", default: "mysql://root@127.0.0.1:3306" },
       database: { type: "string", default: `hre_bench_settle_${process.pid}` },
       keep: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
+      ...HELP,
     },
     strict: true,
   });
-  if (v.help) {
-    console.log(SETTLEMENT_USAGE);
-    process.exit(0);
-  }
-  const problems: string[] = [];
-  const int = numberFlags(problems);
+  const check = flagChecks(SETTLEMENT_USAGE, v.help);
+  const int = check.number;
   const flags: SettlementFlags = {
     payments: int("payments", v.payments, 1, 50_000_000),
     hospitals: int("hospitals", v.hospitals, 1, 1_000_000),
     days: int("days", v.days, 1, 366),
     sample: int("sample", v.sample, 1, 1_000_000),
     chunkSize: int("chunk", v.chunk, 1, 10_000),
-    mysqlUrl: v.mysql.replace(/\/+$/, ""),
-    database: v.database,
+    mysqlUrl: check.server(v.mysql),
+    database: check.database(v.database),
     keep: v.keep,
   };
-  // The name goes into DROP DATABASE: keep it to a plain identifier.
-  if (!/^[a-z][a-z0-9_]{0,40}$/.test(flags.database))
-    problems.push("--database must be a plain lower-case name");
-  if (problems.length > 0) throw new Error(`${problems.join("\n")}\n${SETTLEMENT_USAGE}`);
-  return flags;
+  return check.done(flags);
 }
