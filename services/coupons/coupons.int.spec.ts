@@ -10,6 +10,7 @@ import { QueryTypes } from "sequelize";
 import { startTestNode } from "../../test/support/test-node";
 import type { TestNode } from "../../test/support/test-node";
 import { createDoctor, createHospital, createPatients, createUser } from "../../test/support/fixtures";
+import { statusOf } from "../../test/support/row-counts";
 import { waitFor } from "../../test/support/wait-for";
 
 const NOW = "2026-11-22T23:00:00Z"; // Monday 08:00 in Seoul
@@ -125,13 +126,7 @@ describe.each([
       });
     return { campaignId: body.id as number, book };
   }
-  const status = async (code: string) =>
-    (
-      await node.app.sequelize.query<{ status: string }>("SELECT status FROM coupons WHERE code = ?", {
-        replacements: [code],
-        type: QueryTypes.SELECT,
-      })
-    )[0].status;
+  const status = (code: string) => statusOf(node.app.sequelize, "coupons", "code", code);
 
   test("a booking reserves and uses its coupon; a refused booking releases it; another's code is refused", async () => {
     const { campaignId, book } = await oneSeatWithCampaign();

@@ -8,6 +8,7 @@ import { QueryTypes } from "sequelize";
 import { startTestNode } from "../../test/support/test-node";
 import type { TestNode } from "../../test/support/test-node";
 import { createDoctor, createHospital, createPatients, createUser } from "../../test/support/fixtures";
+import { statusOf } from "../../test/support/row-counts";
 import { waitFor } from "../../test/support/wait-for";
 
 const NOW = "2026-11-22T23:00:00Z"; // Monday 08:00 in Seoul; the day booked is Tuesday
@@ -49,13 +50,7 @@ describe("deposits", () => {
     );
     return res.body.doctors[0].slots.find((s: { start: string }) => s.start === start).booked as number;
   };
-  const orderStatus = async (orderId: string) =>
-    (
-      await node.app.sequelize.query<{ status: string }>("SELECT status FROM payments WHERE order_id = ?", {
-        replacements: [orderId],
-        type: QueryTypes.SELECT,
-      })
-    )[0].status;
+  const orderStatus = (orderId: string) => statusOf(node.app.sequelize, "payments", "order_id", orderId);
 
   test("a deposit booking is held with its order; paying it books the seat, once", async () => {
     const [p] = patients;
@@ -152,13 +147,7 @@ describe("deposits", () => {
     return (await node.http("POST", `/api/v1/coupon-campaigns/${campaign.body.id}/claim`, { token })).body
       .code as string;
   }
-  const couponStatus = async (code: string) =>
-    (
-      await node.app.sequelize.query<{ status: string }>("SELECT status FROM coupons WHERE code = ?", {
-        replacements: [code],
-        type: QueryTypes.SELECT,
-      })
-    )[0].status;
+  const couponStatus = (code: string) => statusOf(node.app.sequelize, "coupons", "code", code);
 
   test("a coupon discounts the deposit, is used when it is paid, and comes back when the booking is cancelled", async () => {
     const [, , , , , , f] = patients;

@@ -1,5 +1,6 @@
-/** The rows of the tables a client can change: a refused request must leave them as they were. */
+/** The rows of the tables a client can change (a refused request must leave them as they were), and one row's status. */
 import crypto from "node:crypto";
+import { QueryTypes } from "sequelize";
 import type { Sequelize } from "sequelize";
 
 /** Tables written by requests (idempotency keys and day fencing rows are bookkeeping, not data). */
@@ -32,4 +33,18 @@ export async function dataDigest(sequelize: Sequelize): Promise<string> {
     hash.update(table).update(JSON.stringify(rows));
   }
   return hash.digest("hex");
+}
+
+/** The `status` of the one row of `table` whose `column` is `value` (a coupon by code, an order by id). */
+export async function statusOf(
+  sequelize: Sequelize,
+  table: "coupons" | "payments",
+  column: "code" | "order_id",
+  value: string,
+): Promise<string> {
+  const rows = await sequelize.query<{ status: string }>(`SELECT status FROM ${table} WHERE ${column} = ?`, {
+    replacements: [value],
+    type: QueryTypes.SELECT,
+  });
+  return rows[0].status;
 }
