@@ -29,7 +29,7 @@ import type { TestDatabase } from "./databases";
 const REDIS = { host: "127.0.0.1", port: 6379 };
 const REDIS_URL = `redis://${REDIS.host}:${REDIS.port}`;
 const GATEWAY_SERVICES = ["api", "health"];
-const WORKER_SERVICES = [
+export const WORKER_SERVICES = [
   "accounts",
   "patients",
   "hospitals",
@@ -53,6 +53,10 @@ const STOP_WAIT_MS = 15_000;
 export interface ClusterOptions {
   /** Moleculer's per-call timeout on every node (REQUEST_TIMEOUT_MS). */
   requestTimeoutMs: number;
+  /** More environment for every node (a shared payment gateway's PG_BASE_URL, say). */
+  env?: Record<string, string>;
+  /** The services worker `id` runs; every worker runs WORKER_SERVICES when absent. */
+  servicesOf?: (id: string) => string[];
 }
 
 export interface Exit {
@@ -127,7 +131,7 @@ export class Cluster {
     });
     await this.observer.start();
     this.spawnNode("gateway", GATEWAY_SERVICES, port);
-    for (const id of workerIds) this.spawnNode(id, WORKER_SERVICES, 0);
+    for (const id of workerIds) this.spawnNode(id, this.servicesOf(id), 0);
 
     const expected = [...workerIds].sort().join(",");
     await waitFor(`every node to see ${expected} and the gateway to be ready`, readyTimeoutMs, async () => {
@@ -202,7 +206,11 @@ export class Cluster {
     if (!node) throw new Error(`No node ${id}`);
     await this.exitOf(id);
     this.retired.push(node);
-    this.spawnNode(id, id === "gateway" ? GATEWAY_SERVICES : WORKER_SERVICES, 0);
+    this.spawnNode(id, id === "gateway" ? GATEWAY_SERVICES : this.servicesOf(id), 0);
+  }
+
+  private servicesOf(workerId: string): string[] {
+    return this.options.servicesOf?.(workerId) ?? WORKER_SERVICES;
   }
 
   /** The instanceID under which the observer last heard from node `id` (a restart changes it). */
@@ -276,6 +284,7 @@ export class Cluster {
       LOG_LEVEL: "warn",
       REQUEST_TIMEOUT_MS: String(this.options.requestTimeoutMs),
       DATA_DIR: this.logDir,
+      ...this.options.env,
     };
     // Node itself with tsx as a loader (not the tsx CLI, which runs the script in a grandchild
     // that a SIGKILL of ours would miss). stdin stays a pipe for exit-with-parent.ts.

@@ -38,8 +38,8 @@ export async function dataDigest(sequelize: Sequelize): Promise<string> {
 /** The `status` of the one row of `table` whose `column` is `value` (a coupon by code, an order by id). */
 export async function statusOf(
   sequelize: Sequelize,
-  table: "coupons" | "payments",
-  column: "code" | "order_id",
+  table: "appointments" | "coupons" | "payments",
+  column: "id" | "code" | "order_id",
   value: string,
 ): Promise<string> {
   const rows = await sequelize.query<{ status: string }>(`SELECT status FROM ${table} WHERE ${column} = ?`, {
