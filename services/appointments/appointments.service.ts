@@ -15,14 +15,13 @@ import {
 import { requestHash } from "../../platform/request-hash";
 import type { OutcomeOf } from "../day/decisions/day-commands";
 import type { Appointment } from "../day/decisions/day-state";
-import type { Caller } from "../day/decisions/decision";
 import type { Answer, RequestKey } from "../day/decisions/request-key";
 import { dayKeyOf } from "../day/day-key";
 import { AvailabilityCopy } from "../day/availability-copy";
 import type { Payment } from "../payments/payment-store";
 import { patientCards, recordAccess } from "../../mixins/access-log";
 import { admissionGate } from "../admission/admission-gate";
-import { bookWithCoupon, patientOf, replayedDeposit } from "./booking";
+import { bookWithCoupon, callerOf, patientOf, replayedDeposit } from "./booking";
 import type { BookParams, BookingMeta } from "./booking";
 
 /** What the gateway puts in `ctx.meta` besides the user: the request's Idempotency-Key, if sent. */
@@ -38,12 +37,6 @@ const view = (a: Appointment) => ({
   patientId: a.patientId,
   createdAt: new Date(a.createdAt).toISOString(),
   ...(a.holdExpiresAt ? { holdExpiresAt: new Date(a.holdExpiresAt).toISOString() } : {}),
-});
-
-const callerOf = (user: AuthUser): Caller => ({
-  accountId: user.id,
-  role: user.role,
-  hospitalId: user.hospitalId,
 });
 
 /** Whose data an appointment is, for the access log. */

@@ -8,6 +8,7 @@ import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { ClientError } from "../../platform/errors";
 import type { OutcomeOf } from "../day/decisions/day-commands";
 import type { Appointment } from "../day/decisions/day-state";
+import type { Caller } from "../day/decisions/decision";
 import type { RequestKey } from "../day/decisions/request-key";
 import type { Discount } from "../coupons/coupon-rules";
 import { discountOn } from "../coupons/coupon-rules";
@@ -25,6 +26,13 @@ export interface BookParams {
 
 /** What the gateway puts in `ctx.meta` besides the user: the Idempotency-Key and Admission-Ticket, if sent. */
 export type BookingMeta = AuthMeta & { idempotencyKey?: string; admissionTicket?: string };
+
+/** Who asks the day for a change: the signed-in account (the day decides what it may do). */
+export const callerOf = (user: AuthUser): Caller => ({
+  accountId: user.id,
+  role: user.role,
+  hospitalId: user.hospitalId,
+});
 
 /** The coupon's hold on a booking: its request key (or the broker's request id without one). */
 interface CouponHold {
@@ -132,9 +140,8 @@ async function undoHold(
   booked: Appointment,
   coupon: CouponHold | null,
 ): Promise<void> {
-  const caller = { accountId: user.id, role: user.role, hospitalId: user.hospitalId };
   await ctx
-    .call("day.cancel", { dayKey, appointmentId: booked.id, caller })
+    .call("day.cancel", { dayKey, appointmentId: booked.id, caller: callerOf(user) })
     .catch((err: unknown) => ctx.broker.logger.warn(`A held seat (${booked.id}) could not be freed`, err));
   if (coupon)
     await ctx
