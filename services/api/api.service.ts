@@ -14,7 +14,7 @@ import type { TokenClaims } from "../accounts/tokens";
 import type { AccountChange } from "../accounts/account-changes";
 import type { DayBusEvent } from "../day/day-events";
 import { AccountLedger } from "./account-ledger";
-import { RETRY_AFTER_SECONDS, toErrorResponse } from "./error-response";
+import { RETRY_AFTER_SECONDS, toErrorResponse } from "../../platform/error-response";
 import { assertKnownFields, assertNoControlCharacters } from "./input-guard";
 import { LiveHub } from "./live";
 import { DOCS_ALIASES } from "./openapi/docs-page";

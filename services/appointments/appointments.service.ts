@@ -3,6 +3,7 @@ import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { assertHospitalStaff, requireUser } from "../../platform/auth";
 import { claimKey } from "../../platform/db/idempotency-keys";
+import { answeringRefusals } from "../../platform/error-response";
 import { ClientError, forbidden } from "../../platform/errors";
 import {
   clockTimeParam,
@@ -115,6 +116,30 @@ export function appointmentsService(app: App): ServiceSchema {
     },
   });
 
+  async function book(ctx: Context<BookParams, Meta>) {
+    const user = requireUser(ctx);
+    const p = ctx.params;
+    const dayKey = dayKeyOf(p.hospitalId, p.date);
+    const { key, replay } = await keyed(ctx, user, dayKey, p);
+    if (replay) {
+      setStatus(ctx, 201, `/api/v1/appointments/${replay.id}`);
+      return withPayment(ctx, replay, key && (await replayedDeposit(app, ctx, user, p, key, replay)));
+    }
+    const patientId = await patientOf(ctx, user, p.patientId);
+    // In an open run the day's actor may have more waiting than it can answer in time: take a place in line.
+    const waiting = await admissionGate(app, ctx, {
+      dayKey,
+      accountId: user.id,
+      patientId,
+      doctorId: p.doctorId,
+      start: p.start,
+    });
+    if (waiting) return waiting;
+    const booked = await bookWithCoupon(app, ctx, user, p, dayKey, key, patientId);
+    setStatus(ctx, 201, `/api/v1/appointments/${booked.appointment.id}`);
+    return withPayment(ctx, booked.appointment, booked.payment);
+  }
+
   return {
     name: "appointments",
     actions: {
@@ -129,29 +154,8 @@ export function appointmentsService(app: App): ServiceSchema {
           patientId: optionalIdParam,
           couponCode: { type: "string", trim: true, min: 1, max: 40, optional: true },
         },
-        async handler(ctx: Context<BookParams, Meta>) {
-          const user = requireUser(ctx);
-          const p = ctx.params;
-          const dayKey = dayKeyOf(p.hospitalId, p.date);
-          const { key, replay } = await keyed(ctx, user, dayKey, p);
-          if (replay) {
-            setStatus(ctx, 201, `/api/v1/appointments/${replay.id}`);
-            return withPayment(ctx, replay, key && (await replayedDeposit(app, ctx, user, p, key, replay)));
-          }
-          const patientId = await patientOf(ctx, user, p.patientId);
-          // In an open run the day's actor may have more waiting than it can answer in time: take a place in line.
-          const waiting = await admissionGate(app, ctx, {
-            dayKey,
-            accountId: user.id,
-            patientId,
-            doctorId: p.doctorId,
-            start: p.start,
-          });
-          if (waiting) return waiting;
-          const booked = await bookWithCoupon(app, ctx, user, p, dayKey, key, patientId);
-          setStatus(ctx, 201, `/api/v1/appointments/${booked.appointment.id}`);
-          return withPayment(ctx, booked.appointment, booked.payment);
-        },
+        // Most bookings in an open run are refused (the slot is full): answered, not thrown back.
+        handler: (ctx: Context<BookParams, Meta>) => answeringRefusals(ctx, () => book(ctx)),
       },
 
       /**

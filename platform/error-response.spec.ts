@@ -1,6 +1,6 @@
 import { Errors } from "moleculer";
 import { Errors as WebErrors } from "moleculer-web";
-import { ClientError, RetryableError } from "../../platform/errors";
+import { ClientError, RetryableError } from "./errors";
 import { toErrorResponse } from "./error-response";
 
 const answer = (err: unknown) => {
