@@ -1,7 +1,7 @@
 import { Errors } from "moleculer";
 import { Errors as WebErrors } from "moleculer-web";
 import { ClientError, RetryableError } from "./errors";
-import { toErrorResponse } from "./error-response";
+import { answeringRefusals, toErrorResponse } from "./error-response";
 
 const answer = (err: unknown) => {
   const { status, body } = toErrorResponse(err);
@@ -59,5 +59,35 @@ describe("toErrorResponse", () => {
       status: 500,
       code: "INTERNAL",
     });
+  });
+});
+
+describe("answeringRefusals", () => {
+  const ctxWith = () => ({ meta: {} as { $statusCode?: number } });
+
+  test("a refusal becomes the answer: the status set, the gateway's own body returned", async () => {
+    const ctx = ctxWith();
+    const refusal = new ClientError(409, "SLOT_FULL", "The slot is full.", { start: "09:00" });
+    const answered = await answeringRefusals(ctx, () => Promise.reject(refusal));
+    expect(answered).toEqual(toErrorResponse(refusal).body);
+    expect(ctx.meta.$statusCode).toBe(409);
+  });
+
+  test("a result passes through untouched", async () => {
+    const ctx = ctxWith();
+    expect(await answeringRefusals(ctx, () => Promise.resolve({ id: "a" }))).toEqual({ id: "a" });
+    expect(ctx.meta.$statusCode).toBeUndefined();
+  });
+
+  test("a 429, a retryable fault and an unknown error are still thrown, the status left alone", async () => {
+    for (const err of [
+      new ClientError(429, "TOO_MANY_ATTEMPTS", "Wait.", { retryAfterSeconds: 30 }),
+      new RetryableError("DAY_BUSY", "Busy."),
+      new Error("boom"),
+    ]) {
+      const ctx = ctxWith();
+      await expect(answeringRefusals(ctx, () => Promise.reject(err))).rejects.toBe(err);
+      expect(ctx.meta.$statusCode).toBeUndefined();
+    }
   });
 });
