@@ -82,7 +82,11 @@ describe("appointments over HTTP", () => {
     expect((await book(p4.token, { start: "09:30" })).status).toBe(201);
     const full = await book(p5.token, { start: "09:30" });
     expect(full.status).toBe(409);
-    expect(full.body.error.code).toBe("SLOT_FULL");
+    // Answered by the booking itself (answeringRefusals), in the same form as any thrown error.
+    expect(full.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(full.body).toEqual({
+      error: { code: "SLOT_FULL", message: expect.any(String), details: expect.any(Object) },
+    });
 
     const twice = await book(p3.token, { start: "10:00" });
     expect(twice.status).toBe(409);
