@@ -87,6 +87,21 @@ describe("appointments over HTTP", () => {
     expect(full.body).toEqual({
       error: { code: "SLOT_FULL", message: expect.any(String), details: expect.any(Object) },
     });
+    // The front asks the day for its refusals as answers; anyone else still gets them thrown.
+    const direct = {
+      dayKey: `${hospitalId}:${DAY}`,
+      doctorId,
+      start: "09:30",
+      patientId: (await node.app.models.Patient.findOne({ where: { accountId: p5.userId } }))!.id,
+      accountId: p5.userId,
+    };
+    expect(await node.broker.call("day.book", { ...direct, refusalAsAnswer: true })).toEqual({
+      refused: { status: 409, code: "SLOT_FULL", message: "The slot is full.", details: expect.any(Object) },
+    });
+    await expect(node.broker.call("day.book", direct)).rejects.toMatchObject({
+      code: 409,
+      type: "SLOT_FULL",
+    });
 
     const twice = await book(p3.token, { start: "10:00" });
     expect(twice.status).toBe(409);

@@ -2,13 +2,14 @@
  * The booking itself, behind the front's checks (appointments.service.ts):
  * whom it is for, and the coupon and deposit around the day's decision.
  */
+import { Errors } from "moleculer";
 import type { Context } from "moleculer";
 import type { App } from "../../platform/app";
 import type { AuthMeta, AuthUser } from "../../platform/auth";
 import { ClientError } from "../../platform/errors";
 import type { OutcomeOf } from "../day/decisions/day-commands";
 import type { Appointment } from "../day/decisions/day-state";
-import type { Caller } from "../day/decisions/decision";
+import type { Caller, Refusal } from "../day/decisions/decision";
 import type { RequestKey } from "../day/decisions/request-key";
 import type { Discount } from "../coupons/coupon-rules";
 import { discountOn } from "../coupons/coupon-rules";
@@ -77,9 +78,9 @@ export async function bookWithCoupon(
   const coupon = couponHoldOf(ctx, user, p, key);
   const deposit = await depositOf(ctx, p.hospitalId);
   const reserved = coupon ? await reserve(ctx, coupon, p.hospitalId) : null;
-  let booked: Appointment;
+  let answer: OutcomeOf<"book"> | Refusal;
   try {
-    const outcome = await ctx.call<OutcomeOf<"book">, object>("day.book", {
+    answer = await ctx.call<OutcomeOf<"book"> | Refusal, object>("day.book", {
       dayKey,
       doctorId: p.doctorId,
       start: p.start,
@@ -89,12 +90,20 @@ export async function bookWithCoupon(
       // A deposit holds the seat as pending until it is paid (or the hold lapses).
       ...(deposit > 0 ? { holdSeconds: app.config.payments.holdTtlSeconds } : {}),
       requestKey: key,
+      // A refusal comes back as an answer (see day.book): the common case of an open run, made cheap.
+      refusalAsAnswer: true,
     });
-    booked = outcome.appointment;
   } catch (err) {
-    if (coupon && err instanceof ClientError) await ctx.call("coupons.release", coupon);
+    // A client error from another node comes back as Moleculer's own class, not ours.
+    if (coupon && err instanceof Errors.MoleculerClientError) await ctx.call("coupons.release", coupon);
     throw err;
   }
+  if ("refused" in answer) {
+    if (coupon) await ctx.call("coupons.release", coupon);
+    const { status, code, message, details } = answer.refused;
+    throw new ClientError(status, code, message, details);
+  }
+  const booked = answer.appointment;
   if (deposit > 0) {
     try {
       return { appointment: booked, payment: await openDeposit(ctx, booked, deposit, coupon, reserved) };

@@ -10,7 +10,8 @@ import type { DayCommand, Outcome } from "./decisions/day-commands";
 import type { DayState } from "./decisions/day-state";
 import { dayAvailability } from "./decisions/availability";
 import type { Caller } from "./decisions/decision";
-import { DecisionError } from "./decisions/decision";
+import { DecisionError, refusalOf } from "./decisions/decision";
+import type { Refusal } from "./decisions/decision";
 import type { RequestKey } from "./decisions/request-key";
 import { dayKeyOf, parseDayKey } from "./day-key";
 import { boardOf } from "./reception/board";
@@ -106,6 +107,7 @@ export function dayService(app: App): ServiceSchema {
     ctx: Context<DayParams>,
     command: DayCommand,
     accountId: number | null,
+    refusalsAsClientErrors = true,
   ): Promise<Outcome> {
     const timeout = ctx.options.timeout ?? 0;
     const deadline = timeout > 0 ? clock.now() + timeout - ANSWER_MARGIN_MS : Infinity;
@@ -124,7 +126,7 @@ export function dayService(app: App): ServiceSchema {
     try {
       return await actorFor(ctx.params.dayKey).send(command, { deadline, key });
     } catch (err) {
-      throw asClientError(err);
+      throw refusalsAsClientErrors ? asClientError(err) : err;
     }
   }
 
@@ -171,10 +173,25 @@ export function dayService(app: App): ServiceSchema {
           holdSeconds: { type: "number", integer: true, min: 1, max: 3600, optional: true },
           couponCode: { type: "string", max: 40, optional: true, nullable: true },
           requestKey: requestKeyParam,
+          refusalAsAnswer: { type: "boolean", optional: true },
         },
-        handler: (ctx: Context<DayParams & Omit<Extract<DayCommand, { type: "book" }>, "type">>) => {
-          const { dayKey: _day, requestKey: _key, ...command } = ctx.params;
-          return decide(ctx, { type: "book", ...command }, command.accountId);
+        /**
+         * With `refusalAsAnswer` (the booking front) a refusal resolves as `{refused}` instead of
+         * being thrown: a thrown error goes back through every middleware of the call, and in an
+         * open run nearly every booking is refused.
+         */
+        handler: async (
+          ctx: Context<
+            DayParams & Omit<Extract<DayCommand, { type: "book" }>, "type"> & { refusalAsAnswer?: boolean }
+          >,
+        ): Promise<Outcome | Refusal> => {
+          const { dayKey: _day, requestKey: _key, refusalAsAnswer, ...command } = ctx.params;
+          try {
+            return await decide(ctx, { type: "book", ...command }, command.accountId, !refusalAsAnswer);
+          } catch (err) {
+            if (err instanceof DecisionError) return refusalOf(err);
+            throw err;
+          }
         },
       },
 

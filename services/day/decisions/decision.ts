@@ -25,6 +25,15 @@ export class DecisionError extends Error {
   }
 }
 
+/** A refusal sent back as an answer (`day.book` with `refusalAsAnswer`), not thrown. */
+export interface Refusal {
+  refused: { status: number; code: string; message: string; details: Record<string, unknown> };
+}
+
+export const refusalOf = (err: DecisionError): Refusal => ({
+  refused: { status: err.status, code: err.code, message: err.message, details: err.details },
+});
+
 /** Staff of this hospital and admins; patients too when `ownerId` is theirs. */
 export function assertMayAct(hospitalId: number, caller: Caller, ownerId: number | null): void {
   if (caller.role === "admin") return;
