@@ -28,15 +28,15 @@ import { RendezvousStrategy, rendezvousOwner } from "./sharding/rendezvous.strat
 import { AvailabilityCopy, copyPublisher } from "./availability-copy";
 import { calendarVersionOf } from "../hospitals/calendar-repository";
 
+/** The hash of every broker-retry key (see `decide`): the request id alone names the call. */
+const BROKER_RETRY_HASH = "broker-retry";
+
 /**
  * Sharded by day: every node computes the same owner for a `dayKey`
  * ("<hospitalId>:<date>"). Every command carries a request key, so a call
  * retried after an ambiguous failure (a timeout, a node lost mid-call) is
  * answered once: `idempotent` lets the broker's retry policy retry it.
  */
-/** The hash of every broker-retry key (see `decide`): the request id alone names the call. */
-const BROKER_RETRY_HASH = "broker-retry";
-
 const sharded = {
   strategy: RendezvousStrategy,
   strategyOptions: { shardKey: "dayKey" },
