@@ -43,19 +43,34 @@ function labelOf(node: ProfileNode): string {
   return `${functionName || "(anonymous)"} ${file ? `${file}:${lineNumber + 1}` : ""}`.trim();
 }
 
-/** Sums each sample's time into its leaf (self) and once into every distinct function on its stack. */
-export function totalsOf(profile: Profile, window: [number, number] = [0, Infinity]): Totals {
+/** The profile's nodes by id, and each node's parent. */
+function treeOf(profile: Profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  let sampled = 0;
+  return { byId, parent };
+}
+
+/** Visits the samples in time order: each one's leaf node, its time, and when it was taken (s). */
+function eachSample(profile: Profile, visit: (leaf: number, dt: number, atSeconds: number) => void): void {
   let at = 0;
   profile.samples.forEach((leaf, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     at += dt;
-    if (at < window[0] * 1e6 || at > window[1] * 1e6) return;
+    visit(leaf, dt, at / 1e6);
+  });
+}
+
+const within = (window: [number, number], seconds: number) => seconds >= window[0] && seconds <= window[1];
+
+/** Sums each sample's time into its leaf (self) and once into every distinct function on its stack. */
+export function totalsOf(profile: Profile, window: [number, number] = [0, Infinity]): Totals {
+  const { byId, parent } = treeOf(profile);
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let sampled = 0;
+  eachSample(profile, (leaf, dt, at) => {
+    if (!within(window, at)) return;
     sampled += dt;
     const leafLabel = labelOf(byId.get(leaf)!);
     self.set(leafLabel, (self.get(leafLabel) ?? 0) + dt);
@@ -72,25 +87,21 @@ export function totalsOf(profile: Profile, window: [number, number] = [0, Infini
 
 /** The paths (six frames up) by which samples reached the function `name`, with their time. */
 export function callersOf(profile: Profile, name: string, window: [number, number]): Map<string, number> {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { byId, parent } = treeOf(profile);
   const paths = new Map<string, number>();
-  let at = 0;
-  profile.samples.forEach((leaf, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    at += dt;
-    if (at < window[0] * 1e6 || at > window[1] * 1e6) return;
+  eachSample(profile, (leaf, dt, at) => {
+    if (!within(window, at)) return;
     let id: number | undefined = leaf;
     while (id !== undefined && byId.get(id)!.callFrame.functionName !== name) id = parent.get(id);
-    const path: string[] = [];
+    const frames: string[] = [];
     for (
       id = id === undefined ? id : parent.get(id);
-      id !== undefined && path.length < 6;
+      id !== undefined && frames.length < 6;
       id = parent.get(id)
     )
-      path.push(labelOf(byId.get(id)!));
-    if (path.length > 0) paths.set(path.join(" <- "), (paths.get(path.join(" <- ")) ?? 0) + dt);
+      frames.push(labelOf(byId.get(id)!));
+    const path = frames.join(" <- ");
+    if (path) paths.set(path, (paths.get(path) ?? 0) + dt);
   });
   return paths;
 }
@@ -100,11 +111,8 @@ function printBusy(profile: Profile): void {
   const busy: number[] = [];
   const all: number[] = [];
   const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
-  let at = 0;
-  profile.samples.forEach((leaf, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    at += dt;
-    const second = Math.floor(at / 1e6);
+  eachSample(profile, (leaf, dt, at) => {
+    const second = Math.floor(at);
     all[second] = (all[second] ?? 0) + dt;
     if (!idle.has(leaf)) busy[second] = (busy[second] ?? 0) + dt;
   });
