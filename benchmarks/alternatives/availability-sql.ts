@@ -79,6 +79,7 @@ function standIn(
     status: "booked",
     holdExpiresAt: null,
     couponCode: null,
+    couponRef: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -16,6 +16,7 @@ import * as accessLog from "./migrations/008-access-log";
 import * as payments from "./migrations/009-payments";
 import * as settlement from "./migrations/010-settlement";
 import * as accountChanges from "./migrations/011-account-changes";
+import * as couponHolds from "./migrations/012-coupon-holds";
 
 interface Migration {
   id: string;
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: "009-payments", up: payments.up },
   { id: "010-settlement", up: settlement.up },
   { id: "011-account-changes", up: accountChanges.up },
+  { id: "012-coupon-holds", up: couponHolds.up },
 ];
 
 /**

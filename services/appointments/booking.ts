@@ -87,6 +87,7 @@ export async function bookWithCoupon(
       patientId,
       accountId: user.id,
       couponCode: p.couponCode ?? null,
+      couponRef: coupon?.ref ?? null,
       // A deposit holds the seat as pending until it is paid (or the hold lapses).
       ...(deposit > 0 ? { holdSeconds: app.config.payments.holdTtlSeconds } : {}),
       requestKey: key,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { decideMove } from "./coupon-rules";
-import type { CouponHold, CouponMove } from "./coupon-rules";
+import { decideMove, followAppointment } from "./coupon-rules";
+import type { AppointmentEnd, CouponHold, CouponMove } from "./coupon-rules";
 
 const REFS = ["idem:a", "idem:b"];
 const APPOINTMENTS = ["appt-1", "appt-2"];
@@ -61,6 +61,61 @@ describe("decideMove", () => {
         let c: CouponHold = { status: "issued", heldBy: null };
         for (const s of steps) {
           c = after(c, s);
+          if (c.status === "used") expect(APPOINTMENTS).toContain(c.heldBy);
+          if (c.status === "reserved") expect(REFS).toContain(c.heldBy);
+          if (c.status === "issued") expect(c.heldBy).toBeNull();
+        }
+      }),
+    );
+  });
+});
+
+describe("followAppointment", () => {
+  const appointment = fc.record({
+    id: fc.constantFrom(...APPOINTMENTS),
+    couponRef: fc.constantFrom(null, ...REFS),
+  });
+  const end = fc.constantFrom<AppointmentEnd>("booked", "confirmed", "cancelled", "expired");
+  const after = (c: CouponHold, e: AppointmentEnd, a: { id: string; couponRef: string | null }) => {
+    const next = followAppointment(c, e, a);
+    return next === "same" ? c : next;
+  };
+
+  test("a sold seat uses the coupon its booking holds; a lapsed hold or a cancelled visit gives it back", () => {
+    const a = { id: "appt-1", couponRef: "idem:a" };
+    const reserved: CouponHold = { status: "reserved", heldBy: "idem:a" };
+    const used: CouponHold = { status: "used", heldBy: "appt-1" };
+    const issued: CouponHold = { status: "issued", heldBy: null };
+    expect(followAppointment(reserved, "booked", a)).toEqual(used);
+    expect(followAppointment(reserved, "confirmed", a)).toEqual(used);
+    expect(followAppointment(reserved, "expired", a)).toEqual(issued);
+    expect(followAppointment(reserved, "cancelled", a)).toEqual(issued);
+    expect(followAppointment(used, "cancelled", a)).toEqual(issued);
+    expect(followAppointment(used, "expired", a)).toBe("same");
+  });
+
+  test("it moves only a coupon this booking holds or this appointment used, and from nowhere but there", () => {
+    fc.assert(
+      fc.property(hold, end, appointment, (c, e, a) => {
+        const next = followAppointment(c, e, a);
+        const ours =
+          (c.status === "reserved" && c.heldBy === a.couponRef) || (c.status === "used" && c.heldBy === a.id);
+        if (!ours) expect(next).toBe("same");
+        if (next !== "same")
+          expect(next.status === "used" ? next.heldBy : null).toBe(
+            e === "booked" || e === "confirmed" ? a.id : null,
+          );
+      }),
+    );
+  });
+
+  test("an event delivered again changes nothing more, and any order of events keeps the holders straight", () => {
+    fc.assert(
+      fc.property(hold, fc.array(fc.tuple(end, appointment), { maxLength: 12 }), (start, events) => {
+        let c = start;
+        for (const [e, a] of events) {
+          c = after(c, e, a);
+          expect(followAppointment(c, e, a)).toBe("same");
           if (c.status === "used") expect(APPOINTMENTS).toContain(c.heldBy);
           if (c.status === "reserved") expect(REFS).toContain(c.heldBy);
           if (c.status === "issued") expect(c.heldBy).toBeNull();

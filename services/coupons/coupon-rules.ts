@@ -37,7 +37,7 @@ export function discountOn(d: Discount, price: number): number {
   return Math.max(0, Math.min(price, raw));
 }
 
-/** The moves a booking makes; `return` is the cancelled appointment's (see coupon-returns.ts). */
+/** The moves a booking makes; `return` is the cancelled appointment's (see coupon-follows.ts). */
 export type CouponMove = "reserve" | "use" | "release" | "return";
 
 /** Where a coupon stands: its status and what holds it (a booking's request key, then its appointment). */
@@ -78,4 +78,32 @@ export function decideMove(
         ? { status: "issued", heldBy: null }
         : "same";
   }
+}
+
+/** The appointment events a coupon follows (see coupon-follows.ts). */
+export type AppointmentEnd = "booked" | "confirmed" | "cancelled" | "expired";
+
+/**
+ * The coupon after an event of the appointment it was booked with: a seat sold
+ * outright or paid for uses the coupon its booking holds; a lapsed hold gives it
+ * back; a cancelled visit gives back what it used or still held. "same" when
+ * nothing moves: the coupon is where the event puts it already, or it is not this
+ * booking's any more (given back, then taken by another). `couponRef` is the
+ * hold the booking put the coupon under (null: none recorded, so only a used
+ * coupon can be named, by the appointment's id).
+ */
+export function followAppointment(
+  coupon: CouponHold,
+  event: AppointmentEnd,
+  appointment: { id: string; couponRef: string | null },
+): CouponHold | "same" {
+  const { id, couponRef } = appointment;
+  const moves: CouponMove[] =
+    event === "cancelled" ? ["return", "release"] : event === "expired" ? ["release"] : ["use"];
+  for (const move of moves) {
+    if (couponRef === null && move !== "return") continue;
+    const next = decideMove(coupon, move, couponRef ?? "", id);
+    if (next !== null && next !== "same") return next;
+  }
+  return "same";
 }

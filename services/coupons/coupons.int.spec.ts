@@ -22,7 +22,7 @@ describe.each([
 ])("coupons with the %s", (_label, redisUrl) => {
   let node: TestNode;
   let admin: string;
-  let patients: { userId: number; token: string }[];
+  let patients: { userId: number; patientId: number; token: string }[];
   const namespace = `hre-coupons-${process.pid}-${crypto.randomBytes(3).toString("hex")}`;
 
   beforeAll(async () => {
@@ -124,7 +124,7 @@ describe.each([
         token,
         body: { hospitalId, doctorId, date: "2026-11-24", start: "09:00", couponCode },
       });
-    return { campaignId: body.id as number, book };
+    return { campaignId: body.id as number, hospitalId, doctorId, book };
   }
   const status = (code: string) => statusOf(node.app.sequelize, "coupons", "code", code);
 
@@ -157,6 +157,30 @@ describe.each([
     const again = await book(a.token, code);
     expect(again.status).toBe(201);
     expect(await status(code)).toBe("used");
+  });
+
+  test("a coupon follows its appointment even when the booking front died between the seat and the coupon", async () => {
+    const { campaignId, hospitalId, doctorId } = await oneSeatWithCampaign();
+    const a = patients[59];
+    const code = (await claim(campaignId, a.token)).body.code as string;
+    // What the front does up to the day's answer; it never gets to `coupons.use`.
+    const hold = { code, accountId: a.userId, ref: "req:front-died" };
+    await node.broker.call("coupons.reserve", { ...hold, hospitalId });
+    const { appointment } = await node.broker.call<{ appointment: { id: string } }, object>("day.book", {
+      dayKey: `${hospitalId}:2026-11-24`,
+      doctorId,
+      start: "09:00",
+      patientId: a.patientId,
+      accountId: a.userId,
+      couponCode: code,
+      couponRef: hold.ref,
+    });
+    await waitFor("the booked seat to use the coupon", 5000, async () => (await status(code)) === "used", 20);
+    const cancelled = await node.http("POST", `/api/v1/appointments/${appointment.id}/cancel`, {
+      token: a.token,
+    });
+    expect(cancelled.status).toBe(200);
+    await waitFor("the coupon to be given back", 5000, async () => (await status(code)) === "issued", 20);
   });
 
   if (redisUrl) {

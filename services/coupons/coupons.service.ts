@@ -20,7 +20,7 @@ import { CouponStore } from "./coupon-store";
 import { campaignParams, toCampaign } from "./campaign.params";
 import type { CampaignInput } from "./campaign.params";
 import { bookingActions } from "./coupon-booking";
-import { couponReturns } from "./coupon-returns";
+import { couponFollows } from "./coupon-follows";
 import { Reconciler } from "./reconciler";
 import { resolveStock } from "./stock";
 
@@ -116,7 +116,7 @@ export function couponsService(app: App): ServiceSchema {
         },
         app,
       ),
-      consumerMixin(couponReturns(store, now), app),
+      consumerMixin(couponFollows(store, now), app),
     ],
     actions: {
       /** A campaign (admins anywhere; staff for their own hospital). */

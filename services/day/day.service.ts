@@ -172,6 +172,7 @@ export function dayService(app: App): ServiceSchema {
           accountId: idParam,
           holdSeconds: { type: "number", integer: true, min: 1, max: 3600, optional: true },
           couponCode: { type: "string", max: 40, optional: true, nullable: true },
+          couponRef: { type: "string", max: 100, optional: true, nullable: true },
           requestKey: requestKeyParam,
           refusalAsAnswer: { type: "boolean", optional: true },
         },

@@ -19,7 +19,7 @@ describe("deposits", () => {
   let hospitalId: number;
   let doctorId: number;
   let staff: string;
-  let patients: { userId: number; token: string }[];
+  let patients: { userId: number; patientId: number; token: string }[];
 
   beforeAll(async () => {
     node = await startTestNode();
@@ -212,6 +212,28 @@ describe("deposits", () => {
     expect((await pay(h.token, retry.body.payment.orderId, 7_000)).status).toBe(200);
     expect(await couponStatus(code)).toBe("used");
     expect(await booked("10:00")).toBe(before + 1);
+  });
+
+  test("a keyed booking whose deposit order could not be opened, never retried, gets its coupon back when the hold lapses", async () => {
+    const k = patients[10];
+    const code = await couponFor(k.token);
+    await withoutOrders(async () => {
+      const failed = await node.http("POST", "/api/v1/appointments", {
+        token: k.token,
+        headers: { "idempotency-key": "deposit-never-retried" },
+        body: { hospitalId, doctorId, date: DAY, start: "11:00", couponCode: code },
+      });
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+    });
+    expect(await couponStatus(code)).toBe("reserved");
+    node.advance(601_000);
+    await waitFor(
+      "the lapsed hold to give the coupon back",
+      5000,
+      async () => (await couponStatus(code)) === "issued",
+      20,
+    );
+    node.setNow(NOW);
   });
 
   test("settings are for the hospital's staff and checked field by field", async () => {

@@ -1,7 +1,7 @@
 /**
  * A test consumer whose effect is one `effects` row per event it applies (no
  * unique key: a second application would show as a second row), failing for
- * events whose payload says `poison`.
+ * events whose payload says `poison`, and not concerned by those that say `aside`.
  */
 import type { Sequelize } from "sequelize";
 import type { Consumer } from "../../services/outbox/consumers";
@@ -27,6 +27,7 @@ export function effectsConsumer(
   return {
     name: "effects",
     eventTypes: ["appointment.*"],
+    concerns: (e) => !(e.payload as { aside?: boolean }).aside,
     async handleBatch(events, transaction) {
       onBatch(events.map((e) => e.eventId));
       for (const e of events) {

@@ -68,5 +68,9 @@ export async function createPatients(node: TestNode, count: number) {
   const ids = await insertPatientAccounts(node.app.sequelize, count, `p-${process.pid}-${++userSeq}`);
   // Tokens as a login gives them: naming the account's own patient.
   const accounts = await selfPatientsOf(node.app.sequelize, ids);
-  return accounts.map((a) => ({ userId: a.accountId, token: node.tokenFor(patientClaims(a)) }));
+  return accounts.map((a) => ({
+    userId: a.accountId,
+    patientId: a.patientId,
+    token: node.tokenFor(patientClaims(a)),
+  }));
 }

@@ -28,6 +28,8 @@ export type DayCommand =
       /** Hold the seat as `pending` for this long (the saga confirms it); absent books outright. */
       holdSeconds?: number;
       couponCode?: string | null;
+      /** The hold the coupon lies under (see `Appointment.couponRef`). */
+      couponRef?: string | null;
     }
   | { type: "confirm"; appointmentId: string }
   | { type: "cancel"; appointmentId: string; caller: Caller }
@@ -141,6 +143,7 @@ function book(
     status: held ? "pending" : "booked",
     holdExpiresAt: held ? now + (cmd.holdSeconds ?? 0) * 1000 : null,
     couponCode: cmd.couponCode ?? null,
+    couponRef: cmd.couponCode ? (cmd.couponRef ?? null) : null,
     createdAt: now,
     updatedAt: now,
   };

@@ -30,6 +30,11 @@ export interface Appointment {
   /** Epoch ms when a pending hold lapses; null otherwise. */
   holdExpiresAt: number | null;
   couponCode: string | null;
+  /**
+   * The hold the coupon lies under while the booking is undecided (its request key, or its
+   * request id): the coupons' consumer moves only a coupon held by this booking.
+   */
+  couponRef: string | null;
   createdAt: number;
   updatedAt: number;
 }

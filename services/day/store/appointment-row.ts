@@ -14,6 +14,7 @@ export interface AppointmentRowRaw {
   status: Appointment["status"];
   hold_expires_at: number | string | null;
   coupon_code: string | null;
+  coupon_ref: string | null;
   created_at: number | string;
   updated_at: number | string;
 }
@@ -31,6 +32,7 @@ export function appointmentFromRow(r: AppointmentRowRaw): Appointment {
     status: r.status,
     holdExpiresAt: r.hold_expires_at === null ? null : Number(r.hold_expires_at),
     couponCode: r.coupon_code,
+    couponRef: r.coupon_ref ?? null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -50,6 +52,7 @@ export function appointmentToRow(a: Appointment) {
     status: a.status,
     hold_expires_at: a.holdExpiresAt,
     coupon_code: a.couponCode,
+    coupon_ref: a.couponRef,
     created_at: a.createdAt,
     updated_at: a.updatedAt,
   };

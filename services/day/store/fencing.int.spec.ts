@@ -114,6 +114,7 @@ describe("fencing: two live activations of one day", () => {
       status: "booked" as const,
       holdExpiresAt: null,
       couponCode: null,
+      couponRef: null,
       createdAt: 0,
       updatedAt: 0,
     };

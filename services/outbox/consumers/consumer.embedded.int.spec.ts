@@ -70,6 +70,19 @@ describe("a consumer in embedded mode (fed by the in-process relay)", () => {
     expect(await appliedEvents(sequelize)).toEqual(records.map((r) => r.eventId));
   });
 
+  test("events that do not concern the consumer are skipped without a processed_events row", async () => {
+    const [aside, kept] = await append([{ id: "x1", aside: true }, { id: "a5" }]);
+    expect(await relay.sweep()).toBe(2);
+    const applied = await appliedEvents(sequelize);
+    expect(applied).toContain(kept.eventId);
+    expect(applied).not.toContain(aside.eventId);
+    const marked = await sequelize.query<{ event_id: string }>(
+      "SELECT event_id FROM processed_events WHERE event_id IN (?)",
+      { replacements: [[aside.eventId, kept.eventId]], type: QueryTypes.SELECT },
+    );
+    expect(marked.map((r) => r.event_id)).toEqual([kept.eventId]);
+  });
+
   test("a poison event is dead-lettered with its error after N attempts and does not block its key", async () => {
     const [poison, after] = await append([{ id: "p1", poison: true }, { id: "a4" }]);
     expect(await relay.sweep()).toBe(2);

@@ -28,6 +28,12 @@ export interface Consumer {
   /** Exact types ("coupon.issued") or a stream's every type ("appointment.*", any depth). */
   eventTypes: readonly string[];
   /**
+   * Of the events of those types, whether this one concerns the consumer at all, judged from the
+   * event alone (say, a booking without a coupon). Those that do not are skipped without a
+   * transaction or a `processed_events` row. Absent: every event of the types does.
+   */
+  concerns?(event: ConsumedEvent): boolean;
+  /**
    * Applies events not applied before, in delivery order (per key, the order
    * they were committed). Write effects only through `transaction`: it also
    * records the events as processed, so they commit or roll back together.

@@ -60,7 +60,11 @@ export class ConsumerProcessor {
   async process(events: readonly ConsumedEvent[], heartbeat?: () => Promise<void>): Promise<void> {
     const seen = new Set<string>();
     const wanted = events.filter(
-      (e) => wants(this.consumer.eventTypes, e.type) && !seen.has(e.eventId) && seen.add(e.eventId),
+      (e) =>
+        wants(this.consumer.eventTypes, e.type) &&
+        (this.consumer.concerns?.(e) ?? true) &&
+        !seen.has(e.eventId) &&
+        seen.add(e.eventId),
     );
     for (let i = 0; i < wanted.length; i += this.maxBatch) {
       const chunk = wanted.slice(i, i + this.maxBatch);
