@@ -211,6 +211,39 @@ describe("admission rules", () => {
     );
   });
 
+  test("once the crowd ahead covers every seat left, newcomers pass to their quick refusal instead of waiting", () => {
+    // 150 ms a commit, one command a turn: 100 commits would take 15 s, far past the 1 s deadline.
+    const slow: Load = { depth: 180, fixedMs: 150, perCommandMs: 0, maxBatch: 1, refusalMs: 0.05 };
+    expect(enter(emptyLine(DAY), arrival(1), slow).verdict.kind).toBe("wait");
+    // Two seats left: two commits (300 ms), then refusals at 0.05 ms fit the deadline.
+    const soldOut = { ...slow, seatsLeft: 2 };
+    expect(enter(emptyLine(DAY), arrival(1), soldOut).verdict).toEqual({ kind: "pass", used: null });
+    // But never beyond the mailbox's bound: there the crowd waits in line.
+    expect(enter(emptyLine(DAY), arrival(1), { ...soldOut, maxDepth: 180 }).verdict.kind).toBe("wait");
+  });
+
+  test("property: what the room lets in drains within the deadline, and one more would not (short of the mailbox's bound)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          depth: fc.integer({ min: 0, max: 2000 }),
+          fixedMs: fc.double({ min: 0, max: 200, noNaN: true }),
+          perCommandMs: fc.double({ min: 0.01, max: 20, noNaN: true }),
+          maxBatch: fc.integer({ min: 1, max: 1000 }),
+          refusalMs: fc.double({ min: 0, max: 1, noNaN: true }),
+          seatsLeft: fc.integer({ min: 0, max: 500 }),
+          maxDepth: fc.integer({ min: 10, max: 100_000 }),
+        }),
+        (load) => {
+          const r = room(emptyLine(DAY), load, limits, 1_000_000);
+          if (r > 0) expect(drainMs(load, load.depth + r)).toBeLessThanOrEqual(limits.deadlineMs + 1e-6);
+          if (load.depth + r < load.maxDepth)
+            expect(drainMs(load, load.depth + Math.max(r, 0) + 1)).toBeGreaterThan(limits.deadlineMs - 1e-6);
+        },
+      ),
+    );
+  });
+
   test("property: the capacity within a deadline is the most commands that drain within it", () => {
     fc.assert(
       fc.property(
@@ -218,6 +251,8 @@ describe("admission rules", () => {
           fixedMs: fc.double({ min: 0, max: 50, noNaN: true }),
           perCommandMs: fc.double({ min: 0.01, max: 20, noNaN: true }),
           maxBatch: fc.integer({ min: 1, max: 1000 }),
+          refusalMs: fc.option(fc.double({ min: 0, max: 5, noNaN: true }), { nil: undefined }),
+          seatsLeft: fc.option(fc.integer({ min: 0, max: 5000 }), { nil: undefined }),
         }),
         fc.integer({ min: 0, max: 20_000 }),
         (cost, ms) => {

@@ -16,6 +16,11 @@
  *
  * The pace is a cost per turn (`fixedMs + perCommandMs × batch`, batches of
  * at most `maxBatch`), not a rate: a deep mailbox drains in few large turns.
+ * Only bookings that can still get a seat commit: of the commands ahead, at
+ * most `seatsLeft` do, and the rest are refusals at `refusalMs` each (µs, no
+ * round trip). So once the crowd ahead covers every seat left, newcomers pass
+ * to their quick refusal instead of taking tickets whose wait is reckoned in
+ * commits that will never happen.
  */
 
 import { Line } from "./line";
@@ -27,10 +32,16 @@ export type { Slot, Ticket, TicketState } from "./ticket";
 export interface Load {
   /** Commands waiting in the day actor's mailbox. */
   depth: number;
-  /** What one turn of the actor costs: a fixed part (the commit) and a part per command. */
+  /** What one turn of the actor that commits costs: a fixed part (the commit) and a part per command. */
   fixedMs: number;
   perCommandMs: number;
   maxBatch: number;
+  /** What a command costs in a turn that commits nothing (a refusal). Absent: as in one that commits. */
+  refusalMs?: number;
+  /** Seats the day can still sell: at most this many commands ahead commit. Absent: unknown, any may. */
+  seatsLeft?: number;
+  /** The mailbox's bound, beyond which commands are turned away. Absent: none. */
+  maxDepth?: number;
 }
 
 export interface Limits {
@@ -102,10 +113,20 @@ export function lineOf(dayKey: string, stored: Ticket[]): Line {
   return line;
 }
 
-/** How long the actor takes to answer `n` commands (in full batches, the last one partial). */
+/** A refusal's cost, never quite 0 (a clock that read no time would make the room endless). */
+const MIN_REFUSAL_MS = 0.001;
+const refusalMsOf = (load: Load) => Math.max(MIN_REFUSAL_MS, load.refusalMs ?? load.perCommandMs);
+
+/** How long `n` commands that all commit take (in full batches, the last one partial). */
+function commitMs(load: Load, n: number): number {
+  return n <= 0 ? 0 : Math.ceil(n / load.maxBatch) * load.fixedMs + n * load.perCommandMs;
+}
+
+/** How long the actor takes to answer `n` commands: the first `seatsLeft` commit, the rest are refused. */
 export function drainMs(load: Load, n: number): number {
   if (n <= 0) return 0;
-  return Math.ceil(n / load.maxBatch) * load.fixedMs + n * load.perCommandMs;
+  const commits = Math.min(n, load.seatsLeft ?? n);
+  return commitMs(load, commits) + (n - commits) * refusalMsOf(load);
 }
 
 /** The most commands the actor answers within `ms`. */
@@ -114,7 +135,10 @@ export function capacityWithin(load: Load, ms: number): number {
   const fullTurns = Math.floor(ms / fullTurn);
   const left = ms - fullTurns * fullTurn - load.fixedMs;
   const partial = left > 0 ? Math.min(load.maxBatch - 1, Math.floor(left / load.perCommandMs)) : 0;
-  return fullTurns * load.maxBatch + partial;
+  const commits = fullTurns * load.maxBatch + partial;
+  if (load.seatsLeft === undefined || commits < load.seatsLeft) return commits;
+  // Every seat left sells within `ms`: what time remains answers refusals.
+  return load.seatsLeft + Math.floor((ms - commitMs(load, load.seatsLeft)) / refusalMsOf(load));
 }
 
 /** How many more requests the actor can take and still answer them all within the deadline. */
@@ -125,7 +149,7 @@ export function room(
   now: number,
   recentPasses = line.recentPasses,
 ): number {
-  const capacity = capacityWithin(load, limits.deadlineMs);
+  const capacity = Math.min(capacityWithin(load, limits.deadlineMs), load.maxDepth ?? Infinity);
   let admitted = 0;
   for (const t of line.admitted()) {
     if (!t.slotFull && (t.usedAt === null || now - t.usedAt < limits.deadlineMs)) admitted++;

@@ -27,11 +27,11 @@ export class RecentPressure {
 
   /** Keeps an answer of the actor, given at `at` (about `slot`, if one was asked). */
   note(dayKey: string, at: number, answer: Load & { slotOpen?: boolean }, slot?: Slot): void {
-    const { depth, fixedMs, perCommandMs, maxBatch } = answer;
+    const { slotOpen: _slotOpen, ...load } = answer;
     if (!this.days.has(dayKey) && this.days.size >= MAX_DAYS) this.days.clear();
     const slots = this.days.get(dayKey)?.slots ?? new Map<string, { at: number; open: boolean }>();
     if (slot && answer.slotOpen !== undefined) slots.set(slotKey(slot), { at, open: answer.slotOpen });
-    this.days.set(dayKey, { at, load: { depth, fixedMs, perCommandMs, maxBatch }, slots });
+    this.days.set(dayKey, { at, load, slots });
   }
 
   /** The day's load, if the actor told it within the reuse window before `now`. */

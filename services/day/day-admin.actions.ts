@@ -23,6 +23,10 @@ import type { TurnCost } from "./actor/pace";
 export interface DayPressure extends TurnCost {
   depth: number;
   maxBatch: number;
+  /** The mailbox's bound: beyond it a command is turned away (503). */
+  maxDepth: number;
+  /** Seats the day can still sell (absent: the day is not loaded here yet). */
+  seatsLeft?: number;
   /** Whether the slot asked about takes bookings now (absent: not asked, or the actor cannot say). */
   slotOpen?: boolean;
 }
@@ -79,10 +83,13 @@ export function dayAdminActions({ app, registry, metrics }: AdminDeps) {
         const actor = registry().peek(dayKey);
         const cost = actor?.pace.cost ?? PRIOR;
         const open = actor && doctorId !== undefined && start ? actor.takesBookings(doctorId, start) : null;
+        const seats = actor?.seats;
         return {
           depth: actor?.depth ?? 0,
           maxBatch: app.config.booking.actorMaxBatch,
+          maxDepth: app.config.booking.actorMaxMailbox,
           ...cost,
+          ...(seats ? { seatsLeft: Math.max(0, seats.capacity - seats.booked) } : {}),
           ...(open === null ? {} : { slotOpen: open }),
         };
       },

@@ -67,6 +67,24 @@ describe("a day actor", () => {
   const appointmentsOf = (patientId: number) =>
     count("SELECT COUNT(*) AS n FROM appointments WHERE patient_id = ?", [patientId]);
 
+  test("its seat count (admission's seats left) follows bookings and cancellations, and its pace tells commits from refusals", async () => {
+    const actor = activation("2026-12-08");
+    expect(actor.seats).toBeNull();
+    await actor.read(() => null);
+    expect(actor.seats).toEqual({ booked: 0, capacity: 12 });
+    const { appointment } = await actor.send(bookCommand(patientIds[17]));
+    expect(actor.seats).toEqual({ booked: 1, capacity: 12 });
+    await actor.send(bookCommand(patientIds[18]));
+    await expect(actor.send(bookCommand(patientIds[19]))).rejects.toMatchObject({ code: "SLOT_FULL" });
+    expect(actor.seats).toEqual({ booked: 2, capacity: 12 });
+    const caller = { accountId: patientIds[17], role: "patient" as const, hospitalId: null };
+    await actor.send({ type: "cancel", appointmentId: appointment!.id, caller });
+    expect(actor.seats).toEqual({ booked: 1, capacity: 12 });
+    // Two commits and one refusal were measured apart: the refusal did not make commits look cheap.
+    const { fixedMs, refusalMs } = actor.pace.cost;
+    expect(refusalMs).toBeLessThan(fixedMs);
+  });
+
   test("reads and refused commands write nothing", async () => {
     const date = "2026-11-26";
     const actor = activation(date);

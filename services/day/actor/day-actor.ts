@@ -59,6 +59,8 @@ export class DayActor {
   private deadlineTimer: Timer | null = null;
   /** Until when the availability copy last published holds (-Infinity: publish at the next turn). */
   private copyUntil = -Infinity;
+  /** `seats` as last counted; null after any change to the day. */
+  private seatCount: { booked: number; capacity: number } | null = null;
   lastUsed: number;
   /** What this actor's turns cost by batch size (admission control reads it). */
   readonly pace = new PaceMeter();
@@ -87,9 +89,13 @@ export class DayActor {
     return this.mailbox.length;
   }
 
-  /** Seats taken and offered over the day's slots, as this activation knows it (null when not loaded). */
+  /**
+   * Seats taken and offered over the day's slots, as this activation knows it (null when not
+   * loaded). Admission asks it thousands of times a second, so it is counted once per change.
+   */
   get seats(): { booked: number; capacity: number } | null {
     if (!this.state) return null;
+    if (this.seatCount) return this.seatCount;
     let booked = 0;
     let capacity = 0;
     for (const slots of this.state.slots.values()) {
@@ -98,7 +104,7 @@ export class DayActor {
         booked += slot.seats.filter((id) => id !== null).length;
       }
     }
-    return { booked, capacity };
+    return (this.seatCount = { booked, capacity });
   }
 
   /**
@@ -172,8 +178,8 @@ export class DayActor {
         // A turn that first loads the day costs the load too, once: it would skew the pace.
         const warm = this.state !== null;
         const began = performance.now();
-        await this.turn(batch);
-        if (warm) this.pace.record(batch.length, performance.now() - began);
+        const committed = await this.turn(batch);
+        if (warm) this.pace.record(batch.length, performance.now() - began, committed);
       }
     } finally {
       // In the same tick as the last look at the mailbox: a job enqueued after it starts a new drain.
@@ -182,14 +188,15 @@ export class DayActor {
     }
   }
 
-  private async turn(batch: Job[], rerun = false, overCap = new Set<number>()): Promise<void> {
+  /** Runs one turn; answers whether it wrote (or tried to write) a commit. */
+  private async turn(batch: Job[], rerun = false, overCap = new Set<number>()): Promise<boolean> {
     let state: DayState;
     try {
       if (batch.some((job) => job.kind === "read")) await this.proveCurrent();
       state = await this.loaded();
     } catch (err) {
       for (const job of batch) job.reject(err);
-      return;
+      return false;
     }
     const now = this.deps.clock.now();
     const live = batch.filter((job) => job.kind === "read" || job.deadline > now);
@@ -202,7 +209,9 @@ export class DayActor {
       newId: this.deps.newId,
     });
     let commitSeconds: number | null = null;
-    if (events.length > 0 || recorded.length > 0) {
+    const writes = events.length > 0 || recorded.length > 0;
+    if (events.length > 0) this.seatCount = null;
+    if (writes) {
       const began = performance.now();
       try {
         await this.commit(state, events, recorded, [...seated], now);
@@ -219,7 +228,7 @@ export class DayActor {
             : new RetryableError("COMMIT_FAILED", "The change could not be saved; retry.");
         for (const job of live) job.reject(retryable);
         bookings.forEach(() => this.deps.observer?.booking("failed"));
-        return;
+        return true;
       }
     }
     for (const answer of answers) answer();
@@ -228,6 +237,7 @@ export class DayActor {
     for (const result of bookings) this.deps.observer?.booking(result);
     if (events.some((e) => e.type === "appointment.held" || e.type === "queue.ticket.called"))
       this.scheduleDeadline();
+    return writes;
   }
 
   private async loaded(): Promise<DayState> {
@@ -244,6 +254,7 @@ export class DayActor {
     this.checkedAt = this.deps.clock.now();
     this.calendarVersion = day.calendarVersion;
     this.copyUntil = -Infinity;
+    this.seatCount = null;
     this.answers = new Map(day.answers.map((a) => [keyId(a), a]));
     this.persisted.clear();
     for (const a of day.appointments) this.persisted.add(a.id);
