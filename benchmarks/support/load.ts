@@ -16,7 +16,7 @@ export interface LoadResult {
   latenciesMs: Float64Array;
   /** HTTP status → count; 0 stands for a failed connection. */
   statuses: Map<number, number>;
-  /** "409 SLOT_FULL" → count, for every answer that was not a 2xx. */
+  /** "409 SLOT_FULL" → count, for every answer that was not a 2xx, and for admission tickets (202). */
   errors: Map<string, number>;
   /** The first message seen with each of those codes. */
   samples: Map<string, string>;
@@ -65,7 +65,7 @@ export async function runLoad(
       doneAtMs[i] = done - runBegan;
       statusOf[i] = answer.status;
       bump(result.statuses, answer.status);
-      if (answer.status < 200 || answer.status >= 300) {
+      if (answer.status < 200 || answer.status >= 300 || answer.status === 202) {
         const { code, message } = describeError(answer);
         const key = `${answer.status} ${code}`;
         bump(result.errors, key);
@@ -111,6 +111,12 @@ function post(agent: http.Agent, url: URL, shot: Shot): Promise<Answer> {
 
 function describeError(answer: Answer): { code: string; message: string } {
   if (answer.status === 0) return { code: "NETWORK", message: answer.body };
+  // This generator does not follow tickets: each one is a booking that never happened.
+  if (answer.status === 202)
+    return {
+      code: "ADMISSION_TICKET",
+      message: "admission control gave a place in line (not followed here)",
+    };
   try {
     const parsed = JSON.parse(answer.body) as { error?: { code?: string; message?: string } };
     return { code: parsed.error?.code ?? "?", message: parsed.error?.message ?? answer.body.slice(0, 200) };

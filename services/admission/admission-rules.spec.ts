@@ -220,6 +220,23 @@ describe("admission rules", () => {
     expect(enter(emptyLine(DAY), arrival(1), soldOut).verdict).toEqual({ kind: "pass", used: null });
     // But never beyond the mailbox's bound: there the crowd waits in line.
     expect(enter(emptyLine(DAY), arrival(1), { ...soldOut, maxDepth: 180 }).verdict.kind).toBe("wait");
+    expect(enter(emptyLine(DAY), arrival(1), { ...soldOut, maxDepth: 181 }).verdict.kind).toBe("pass");
+  });
+
+  test("bookings let through and answered long ago do not count against the mailbox's bound", () => {
+    const line = emptyLine(DAY);
+    // 10,000 passes within the last deadline, every one answered: the mailbox is empty.
+    line.recentPasses = { windowStart: 1_000_000, count: 10_000, previous: 0 };
+    const fast: Load = {
+      depth: 0,
+      fixedMs: 5,
+      perCommandMs: 0.01,
+      maxBatch: 500,
+      refusalMs: 0.01,
+      seatsLeft: 0,
+    };
+    const { verdict } = enter(line, arrival(1), { ...fast, maxDepth: 5000 });
+    expect(verdict).toEqual({ kind: "pass", used: null });
   });
 
   test("property: what the room lets in drains within the deadline, and one more would not (short of the mailbox's bound)", () => {

@@ -141,21 +141,32 @@ export function capacityWithin(load: Load, ms: number): number {
   return load.seatsLeft + Math.floor((ms - commitMs(load, load.seatsLeft)) / refusalMsOf(load));
 }
 
-/** How many more requests the actor can take and still answer them all within the deadline. */
+/**
+ * How many more requests the actor can take. By its pace: and still answer them all within the
+ * deadline, less what waits in its mailbox, the admitted tickets and the bookings let through
+ * lately (which its depth may not show yet). By its mailbox's bound: less only what waits and
+ * the admitted tickets not used yet, since a pass answered long ago leaves no trace there.
+ * `joining`: requests being let in now, counted in `recentPasses` already.
+ */
 export function room(
   line: Line,
   load: Load,
   limits: Limits,
   now: number,
   recentPasses = line.recentPasses,
+  joining = 0,
 ): number {
-  const capacity = Math.min(capacityWithin(load, limits.deadlineMs), load.maxDepth ?? Infinity);
   let admitted = 0;
+  let unused = 0;
   for (const t of line.admitted()) {
-    if (!t.slotFull && (t.usedAt === null || now - t.usedAt < limits.deadlineMs)) admitted++;
+    if (t.slotFull) continue;
+    if (t.usedAt === null) unused++;
+    if (t.usedAt === null || now - t.usedAt < limits.deadlineMs) admitted++;
   }
   const passes = passesWithin(recentPasses, now, limits.deadlineMs);
-  return capacity - load.depth - admitted - passes;
+  const byPace = capacityWithin(load, limits.deadlineMs) - load.depth - admitted - passes;
+  const byBound = (load.maxDepth ?? Infinity) - load.depth - unused - joining;
+  return Math.min(byPace, byBound);
 }
 
 /**
@@ -164,7 +175,7 @@ export function room(
  */
 function withOnePass(line: Line, load: Load, limits: Limits, now: number) {
   const passes = countPass(line.recentPasses, now, limits.deadlineMs);
-  return { passes, fits: room(line, load, limits, now, passes) >= 0 };
+  return { passes, fits: room(line, load, limits, now, passes, 1) >= 0 };
 }
 
 /**
