@@ -133,12 +133,44 @@ function printCpu(rows: Summary[]): void {
   }
   // Only meaningful when MariaDB and Redis were told apart from the rest.
   const measurable = rows.filter((r) => r.cpu.pids.database !== null && r.cpu.pids.redis !== null);
+  printCpuPerRequest(measurable);
   const busiest = Math.max(0, ...measurable.map((r) => r.cpu.others));
   if (busiest > 15) {
     console.log(
       `  WARNING: other processes took up to ${busiest.toFixed(0)}% of a core; the numbers above are skewed.`,
     );
   }
+}
+
+/** µs of one core per request, from a share (% of one core) held at `reqPerSec`. */
+const microsPerRequest = (share: number, reqPerSec: number) => (share * 10_000) / reqPerSec;
+
+/**
+ * What each request cost the machine, summed over the server, MariaDB and Redis: the comparison
+ * that does not depend on how many cores there are to spread it over. On two cores shared with
+ * the load generator, a design that ships its work to MariaDB's process (b, c) gains throughput
+ * from the second core; per request it still costs what it costs.
+ */
+function printCpuPerRequest(rows: Summary[]): void {
+  if (rows.length === 0) return;
+  console.log("\nCPU per request, µs of one core (server + MariaDB + Redis = total; lower is better):");
+  const totals = new Map<VariantKey, number>();
+  for (const { key, cpu, reqPerSec } of rows) {
+    const [server, database, redis] = [cpu.server, cpu.database, cpu.redis].map((share) =>
+      microsPerRequest(share, reqPerSec),
+    );
+    const total = server + database + redis;
+    totals.set(key, total);
+    const us = (n: number) => n.toFixed(0).padStart(5);
+    console.log(`  (${key}) ${us(server)} + ${us(database)} + ${us(redis)} = ${us(total)}`);
+  }
+  const a = totals.get("a");
+  if (a === undefined) return;
+  const ratios = [...totals].filter(([key]) => key !== "a" && key !== "d");
+  if (ratios.length > 0)
+    console.log(
+      `  a costs ${ratios.map(([key, t]) => `${(t / a).toFixed(2)}× less than ${key}`).join(", ")}`,
+    );
 }
 
 function printTargets(a: Summary, b: Summary | undefined, connections: number): void {
